@@ -1,0 +1,14 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Checks a list-size argument such as `first`: a count from 0 to `max`. Out of range is the
+ * client's mistake, so it gets BAD_USER_INPUT with the bounds, not a backend's 400.
+ */
+export function boundedCount(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new GraphQLError(`\`${name}\` must be from 0 to ${max}, got ${value}.`, {
+      extensions: { code: 'BAD_USER_INPUT', argument: name },
+    });
+  }
+  return value;
+}

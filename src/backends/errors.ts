@@ -1,0 +1,55 @@
+import { GraphQLError } from 'graphql';
+import type { ServiceName } from '../config.js';
+
+/**
+ * Stable codes a client can switch on. They say what kind of failure happened, never how the
+ * backend phrased it: a backend's body, host name or stack never leaves the BFF.
+ */
+export type BackendErrorCode =
+  | 'BACKEND_UNAVAILABLE' // refused, reset, or a 5xx answer
+  | 'BACKEND_TIMEOUT' // no complete answer before the deadline
+  | 'BACKEND_BAD_RESPONSE' // an answer we cannot use: invalid JSON, wrong shape, unexpected status
+  | 'UNAUTHENTICATED' // the backend wants credentials the request did not carry
+  | 'FORBIDDEN'; // the credentials do not give access to this resource
+
+const PUBLIC_MESSAGES: Record<BackendErrorCode, (service: ServiceName) => string> = {
+  BACKEND_UNAVAILABLE: (s) => `The ${s} service is unavailable.`,
+  BACKEND_TIMEOUT: (s) => `The ${s} service did not answer in time.`,
+  BACKEND_BAD_RESPONSE: (s) => `The ${s} service sent a response that could not be used.`,
+  UNAUTHENTICATED: () => 'Authentication is required: send an Authorization: Bearer token.',
+  FORBIDDEN: () => 'The token does not give access to this resource.',
+};
+
+/** A failed call to a backend. `message` is for logs; `publicMessage` is what clients see. */
+export class BackendError extends Error {
+  readonly service: ServiceName;
+  readonly code: BackendErrorCode;
+  /** The HTTP status the backend answered, when it answered. */
+  readonly status: number | undefined;
+
+  constructor(service: ServiceName, code: BackendErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(`${service}: ${message}`, { cause: options.cause });
+    this.name = 'BackendError';
+    this.service = service;
+    this.code = code;
+    this.status = options.status;
+  }
+
+  get publicMessage(): string {
+    return PUBLIC_MESSAGES[this.code](this.service);
+  }
+}
+
+/**
+ * The one place a BackendError becomes what the client sees: the field's error keeps its
+ * `path` and location, gains `extensions { code, service }`, and loses every detail.
+ */
+export function toPublicGraphQLError(error: GraphQLError, backendError: BackendError): GraphQLError {
+  return new GraphQLError(backendError.publicMessage, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { code: backendError.code, service: backendError.service },
+  });
+}

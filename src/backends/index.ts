@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import { SERVICE_NAMES, type Config, type ServiceName } from '../config.js';
+import { BackendHttp, type RequestScope } from './http.js';
+import { CatalogClient } from './catalog/client.js';
+import { InventoryClient } from './inventory/client.js';
+import { OrdersClient } from './orders/client.js';
+import { ReviewsClient } from './reviews/client.js';
+import { UsersClient } from './users/client.js';
+
+/** One long-lived HTTP client (and connection pool) per backend, shared by all requests. */
+export type BackendPools = Readonly<Record<ServiceName, BackendHttp>>;
+
+export function createBackendPools(config: Config, logger: Logger): BackendPools {
+  return Object.fromEntries(
+    SERVICE_NAMES.map((name) => [name, new BackendHttp(name, config.backends[name], logger.child({ service: name }))]),
+  ) as Record<ServiceName, BackendHttp>;
+}
+
+export async function closeBackendPools(pools: BackendPools, force = false): Promise<void> {
+  await Promise.all(Object.values(pools).map((pool) => (force ? pool.destroy() : pool.close())));
+}
+
+/**
+ * The clients one GraphQL request uses, bound to its scope (signal, request id, credentials).
+ * Cheap: a handful of small objects over the shared pools.
+ */
+export function createBackendClients(pools: BackendPools, scope: RequestScope) {
+  // Credentials go only to the backends that need them: the others never receive them.
+  const anonymous: RequestScope = { signal: scope.signal, requestId: scope.requestId };
+  return {
+    users: new UsersClient(pools.users, scope),
+    orders: new OrdersClient(pools.orders, scope),
+    catalog: new CatalogClient(pools.catalog, anonymous),
+    reviews: new ReviewsClient(pools.reviews, anonymous),
+    inventory: new InventoryClient(pools.inventory, anonymous),
+  };
+}
+
+export type BackendClients = ReturnType<typeof createBackendClients>;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { BackendHttp, RequestScope } from '../http.js';
+import { checkWith, itemsOf } from '../shape.js';
+
+export const ReviewDto = z.object({
+  id: z.string(),
+  productId: z.string(),
+  authorId: z.string(),
+  rating: z.number().int().min(1).max(5),
+  body: z.string().nullable().optional(),
+  createdAt: z.string(),
+});
+export type ReviewDto = z.infer<typeof ReviewDto>;
+
+const checkReviews = checkWith(itemsOf(ReviewDto));
+
+/** The most reviews per product the service returns in one bulk call. */
+export const MAX_REVIEWS_PER_PRODUCT = 100;
+
+/** The reviews service: reviews in bulk, by product or by author. */
+export class ReviewsClient {
+  constructor(
+    private readonly http: BackendHttp,
+    private readonly scope: RequestScope,
+  ) {}
+
+  async getByProducts(productIds: readonly string[], limitPerProduct: number): Promise<ReviewDto[]> {
+    const query = { productIds, limitPerProduct };
+    return (await this.http.json(this.scope, { path: '/reviews', query }, checkReviews))?.items ?? [];
+  }
+
+  async getByAuthors(authorIds: readonly string[]): Promise<ReviewDto[]> {
+    return (await this.http.json(this.scope, { path: '/reviews', query: { authorIds } }, checkReviews))?.items ?? [];
+  }
+}

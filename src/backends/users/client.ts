@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { BackendHttp, RequestScope } from '../http.js';
+import { checkWith, itemsOf } from '../shape.js';
+
+export const UserDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable().optional(),
+  createdAt: z.string(),
+});
+export type UserDto = z.infer<typeof UserDto>;
+
+const checkUser = checkWith(UserDto);
+const checkUsers = checkWith(itemsOf(UserDto));
+
+/** The users service: public profiles in bulk, and the caller's own profile by token. */
+export class UsersClient {
+  constructor(
+    private readonly http: BackendHttp,
+    private readonly scope: RequestScope,
+  ) {}
+
+  /** Bulk lookup (≤ maxBatchSize ids); unknown ids are absent from the result, in any order. */
+  async getUsers(ids: readonly string[]): Promise<UserDto[]> {
+    const page = await this.http.json(this.scope, { path: '/users', query: { ids } }, checkUsers);
+    return page?.items ?? [];
+  }
+
+  /** The user behind the request's bearer token; null without a token or when it is refused. */
+  async getMe(): Promise<UserDto | null> {
+    const { authorization } = this.scope;
+    if (!authorization) return null;
+    // 401 means "this token is no one", which for `viewer` is simply null.
+    return this.http.json(this.scope, { path: '/me', headers: { authorization }, nullOn: [401] }, checkUser);
+  }
+}

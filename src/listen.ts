@@ -1,0 +1,48 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createServer, type BffServer } from './server.js';
+
+export interface RunningBff {
+  /** e.g. `http://127.0.0.1:4000` */
+  readonly url: string;
+  readonly server: Server;
+  /** Stops accepting, lets in-flight requests finish (up to `shutdownGraceMs`), then closes. */
+  shutdown(): Promise<void>;
+}
+
+/** Starts the BFF on `config.host:config.port` (port 0 picks a free one). */
+export async function listen(config: Config, logger: Logger, bff: BffServer = createServer({ config, logger })): Promise<RunningBff> {
+  const server = createHttpServer(bff.yoga);
+  // Longer than a typical load balancer's idle timeout, so it never reuses a socket we closed.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      logger.info({ graceMs: config.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive sockets would hold close() open; busy ones end after their response.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      const grace = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownGraceMs, 'timeout').unref());
+      const outcome = await Promise.race([closed, grace]);
+      clearInterval(sweep);
+      if (outcome === 'timeout') {
+        logger.warn('grace period over: closing the remaining connections');
+        server.closeAllConnections();
+      }
+      await bff.close(outcome === 'timeout');
+      logger.info('stopped');
+    })());
+
+  return { url, server, shutdown };
+}

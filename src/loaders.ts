@@ -1,0 +1,72 @@
+import DataLoader from 'dataloader';
+import type { BackendClients } from './backends/index.js';
+import type { Config } from './config.js';
+import type { ProductDto } from './backends/catalog/client.js';
+import type { StockDto } from './backends/inventory/client.js';
+import type { OrderDto } from './backends/orders/client.js';
+import { MAX_REVIEWS_PER_PRODUCT, type ReviewDto } from './backends/reviews/client.js';
+import type { UserDto } from './backends/users/client.js';
+
+/**
+ * Builds a loader over a bulk endpoint. The batch function maps results by key, never by
+ * position (backends answer in any order and leave unknown ids out), so an unknown id is
+ * `null`, and a batch larger than the backend's limit is split by `maxBatchSize`.
+ */
+function bulkLoader<V, K extends string = string>(
+  maxBatchSize: number,
+  fetchMany: (keys: readonly K[]) => Promise<V[]>,
+  keyOf: (value: V) => K,
+): DataLoader<K, V | null> {
+  return new DataLoader(
+    async (keys) => {
+      const byKey = new Map((await fetchMany(keys)).map((value) => [keyOf(value), value]));
+      return keys.map((key) => byKey.get(key) ?? null);
+    },
+    { maxBatchSize },
+  );
+}
+
+/** Like bulkLoader, for endpoints that return many values per key (reviews of a product). */
+function groupedLoader<V>(
+  maxBatchSize: number,
+  fetchMany: (keys: readonly string[]) => Promise<V[]>,
+  keyOf: (value: V) => string,
+): DataLoader<string, V[]> {
+  return new DataLoader(
+    async (keys) => {
+      const groups = new Map<string, V[]>(keys.map((key) => [key, []]));
+      for (const value of await fetchMany(keys)) groups.get(keyOf(value))?.push(value);
+      return keys.map((key) => groups.get(key)!);
+    },
+    { maxBatchSize },
+  );
+}
+
+/**
+ * Every DataLoader of one GraphQL request. Made per request, never shared: their caches hold
+ * what this request's credentials were allowed to see.
+ */
+export function createLoaders(backends: BackendClients, config: Config) {
+  const limit = (name: keyof Config['backends']) => config.backends[name].maxBatchSize;
+  let viewer: Promise<UserDto | null> | undefined;
+  return {
+    user: bulkLoader<UserDto>(limit('users'), (ids) => backends.users.getUsers(ids), (u) => u.id),
+    product: bulkLoader<ProductDto>(limit('catalog'), (ids) => backends.catalog.getProducts(ids), (p) => p.id),
+    stock: bulkLoader<StockDto>(limit('inventory'), (ids) => backends.inventory.getStock(ids), (s) => s.productId),
+    /**
+     * Always asks for the most reviews per product the service gives, and lets the resolver
+     * slice: `reviews(first: 3)`, `reviews(first: 10)` and `averageRating` then share one call.
+     */
+    reviewsByProduct: groupedLoader<ReviewDto>(
+      limit('reviews'),
+      (ids) => backends.reviews.getByProducts(ids, MAX_REVIEWS_PER_PRODUCT),
+      (r) => r.productId,
+    ),
+    reviewsByAuthor: groupedLoader<ReviewDto>(limit('reviews'), (ids) => backends.reviews.getByAuthors(ids), (r) => r.authorId),
+    ordersByUser: groupedLoader<OrderDto>(limit('orders'), (ids) => backends.orders.getByUsers(ids), (o) => o.userId),
+    /** The caller, asked of the users service at most once per request. */
+    viewer: (): Promise<UserDto | null> => (viewer ??= backends.users.getMe()),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

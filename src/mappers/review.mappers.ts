@@ -1,0 +1,3 @@
+import type { ReviewDto } from '../backends/reviews/client.js';
+
+export type ReviewMapper = ReviewDto;

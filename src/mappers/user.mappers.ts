@@ -1,0 +1,3 @@
+import type { UserDto } from '../backends/users/client.js';
+
+export type UserMapper = UserDto;

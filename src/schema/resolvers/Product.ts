@@ -1,0 +1,17 @@
+import { boundedCount } from '../../arguments.js';
+import { MAX_REVIEWS_PER_PRODUCT } from '../../backends/reviews/client.js';
+import type { ProductResolvers } from './../types.generated.js';
+
+export const Product: ProductResolvers = {
+  stock: (product, _args, { loaders }) => loaders.stock.load(product.id),
+  reviews: async (product, { first }, { loaders }) => {
+    const count = boundedCount('first', first ?? 5, MAX_REVIEWS_PER_PRODUCT);
+    return (await loaders.reviewsByProduct.load(product.id)).slice(0, count);
+  },
+  averageRating: async (product, _args, { loaders }) => {
+    const reviews = await loaders.reviewsByProduct.load(product.id);
+    if (reviews.length === 0) return null;
+    const mean = reviews.reduce((sum, review) => sum + review.rating, 0) / reviews.length;
+    return Math.round(mean * 100) / 100;
+  },
+};

@@ -1,0 +1,5 @@
+import type { StockResolvers } from './../types.generated.js';
+
+export const Stock: StockResolvers = {
+  inStock: (stock) => stock.available > 0,
+};
