@@ -37,7 +37,8 @@ export function createServer({ config, logger }: ServerDeps) {
       // A client that hangs up stops the execution, and (through request.signal) its backend calls.
       useExecutionCancellation(),
       useReadinessCheck({ endpoint: '/ready', check: readinessCheck(pools) }),
-      useOfflineGraphiQL(),
+      // GraphiQL's own assets, from node_modules: it works with no internet.
+      ...(config.graphiql ? [useOfflineGraphiQL()] : []),
     ],
   });
   return { yoga, close: (force = false) => closeBackendPools(pools, force) };

@@ -81,7 +81,7 @@ export class BackendHttp {
     } catch (error) {
       const failure = this.classify(error, scope, deadline);
       this.logger.warn(
-        { service: this.service, path: request.path, ms: Math.round(performance.now() - started), code: failure instanceof BackendError ? failure.code : 'ABORTED', err: error },
+        { reqId: scope.requestId, path: request.path, ms: Math.round(performance.now() - started), code: failure instanceof BackendError ? failure.code : 'ABORTED', err: error },
         'backend call failed',
       );
       throw failure;

@@ -1,5 +1,7 @@
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { BackendError } from '../backends/errors.js';
 import { requestIdOf } from './use-request-id.js';
 
 interface Timing {
@@ -8,9 +10,10 @@ interface Timing {
 }
 
 /**
- * One log line per HTTP request, when its response is ready: request id, operation, status,
- * duration. Errors in the result are logged in full (with their cause) here, on the server
- * only, since the client sees them masked.
+ * One log line per HTTP request when its response is ready: request id, operation, status,
+ * duration. Unexpected errors (bugs) are logged in full, with their cause, on the server only,
+ * since the client sees them masked. Backend failures are not repeated here: the HTTP client
+ * logged each failed call once, however many fields it failed.
  */
 export function useRequestLogging(logger: Logger): Plugin {
   const timings = new WeakMap<Request, Timing>();
@@ -22,23 +25,21 @@ export function useRequestLogging(logger: Logger): Plugin {
       const timing = timings.get(request);
       if (timing) timing.operationName = params.operationName ?? undefined;
     },
-    onExecutionResult({ result, context }) {
+    onExecutionResult({ result, request }) {
       const errors = result && 'errors' in result ? result.errors : undefined;
-      if (!errors?.length) return;
-      const request = (context as { request: Request }).request;
-      for (const error of errors) {
-        const cause = error.originalError ?? error;
-        logger.warn({ reqId: requestIdOf(request), path: error.path?.join('.'), err: cause }, 'field error');
+      for (const error of errors ?? []) {
+        const cause = error.originalError;
+        if (!cause || cause instanceof BackendError || (cause instanceof GraphQLError && !cause.originalError)) continue;
+        logger.error({ reqId: requestIdOf(request), path: error.path?.join('.'), err: cause }, 'unexpected error in a resolver');
       }
     },
     onResponse({ request, response }) {
       const timing = timings.get(request);
-      const url = new URL(request.url);
       logger.info(
         {
           reqId: requestIdOf(request),
           method: request.method,
-          path: url.pathname,
+          path: new URL(request.url).pathname,
           operation: timing?.operationName,
           status: response.status,
           ms: timing ? Math.round(performance.now() - timing.started) : undefined,
