@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -34,6 +35,8 @@ export interface RouteSpec {
   handle(request: RouteRequest): Reply;
   /** Replays the first answer for a repeated `idempotency-key`. @default false */
   idempotent?: boolean;
+  /** `Cache-Control` for its 200 answers, which then also carry an `ETag` (and honour `If-None-Match`). @default none */
+  cacheControl?: string;
 }
 
 export interface ServiceDefinition {
@@ -84,6 +87,19 @@ function sendJson(res: ServerResponse, reply: Reply): void {
   headers['content-length'] = Buffer.byteLength(text);
   res.writeHead(reply.status, headers);
   res.end(text);
+}
+
+/**
+ * Real services mark what may be cached; the BFF's HTTP cache is tested against that. A 200
+ * on a route with `cacheControl` gets it and a strong ETag of the body; a matching
+ * `If-None-Match` gets 304 with no body.
+ */
+function withValidators(route: RouteSpec, req: IncomingMessage, reply: Reply): Reply {
+  if (!route.cacheControl || reply.status !== 200) return reply;
+  const etag = `"${createHash('sha1').update(JSON.stringify(reply.body)).digest('base64url')}"`;
+  const headers = { ...reply.headers, 'cache-control': route.cacheControl, etag };
+  if (req.headers['if-none-match'] === etag) return { status: 304, headers };
+  return { ...reply, headers };
 }
 
 function errorReply(error: HttpError): Reply {
@@ -235,7 +251,7 @@ export function createMockServer(definition: ServiceDefinition, options: MockSer
     const request: RouteRequest = { params: match.params, query, headers: req.headers, body };
     const key = req.headers[IDEMPOTENCY_HEADER];
     if (!match.value.idempotent || typeof key !== 'string' || key === '') {
-      return sendJson(res, runHandler(match.value, request));
+      return sendJson(res, withValidators(match.value, req, runHandler(match.value, request)));
     }
     // Keys are scoped to method and path, so one key can safely be reused for
     // related writes (e.g. an order and its cancel) without colliding.

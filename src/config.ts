@@ -9,12 +9,79 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 export interface BackendConfig {
   /** Base URL, e.g. `http://users:4001`. Env `<SERVICE>_URL`. */
   readonly url: string;
-  /** Deadline of one call in ms, from send to the last byte of the body. Env `<SERVICE>_TIMEOUT_MS`, else `BACKEND_TIMEOUT_MS`. @default 2000 */
+  /** Deadline of one attempt in ms, from send to the last byte of the body. Env `<SERVICE>_TIMEOUT_MS`, else `BACKEND_TIMEOUT_MS`. @default 2000 */
   readonly timeoutMs: number;
-  /** Keep-alive connections in this backend's pool. Env `<SERVICE>_CONNECTIONS`, else `BACKEND_CONNECTIONS`. @default 64 */
-  readonly connections: number;
+  /** Bulkhead: most calls in flight at once, and keep-alive connections in the pool. Env `<SERVICE>_CONCURRENCY`, else `BACKEND_CONCURRENCY`. @default 64 */
+  readonly concurrency: number;
+  /** Bulkhead queue: calls that may wait for a slot before BACKEND_OVERLOADED. Env `<SERVICE>_QUEUE`, else `BACKEND_QUEUE`. @default 256 */
+  readonly queue: number;
+  /** Attempts after the first, for idempotent calls. Env `<SERVICE>_RETRIES`, else `BACKEND_RETRIES`. @default 2 */
+  readonly retries: number;
+  /** First backoff; each next one doubles, with full jitter, up to 1 s. Env `BACKEND_RETRY_BASE_MS`. @default 50 */
+  readonly retryBaseMs: number;
+  /** Retry budget: retries in flight may be at most this share of calls in flight (Envoy: 20%)… Env `BACKEND_RETRY_BUDGET_PERCENT`. @default 20 */
+  readonly retryBudgetPercent: number;
+  /** …but at least this many at once, so a quiet backend can still retry. Env `BACKEND_RETRY_BUDGET_MIN`. @default 3 */
+  readonly retryBudgetMin: number;
+  /** Consecutive failures that open the circuit. Env `<SERVICE>_BREAKER_THRESHOLD`, else `BACKEND_BREAKER_THRESHOLD`. @default 5 */
+  readonly breakerThreshold: number;
+  /** How long an open circuit fails fast before one probe may try. Env `BACKEND_BREAKER_HALF_OPEN_MS`. @default 5000 */
+  readonly breakerHalfOpenMs: number;
+  /** Requests per second this backend accepts from us; calls queue within their deadline. 0 = no limit. Env `<SERVICE>_RATE_LIMIT_RPS`. @default 0 */
+  readonly rateLimitRps: number;
+  /** Cache responses the backend marks cacheable (Cache-Control, ETag), in memory. Env `<SERVICE>_CACHE`, else `BACKEND_CACHE`. @default true */
+  readonly cache: boolean;
+  /** Share identical GETs in flight at the same time, across GraphQL requests. Env `BACKEND_DEDUPE`. @default true */
+  readonly dedupe: boolean;
   /** Most ids one bulk call may carry (the contract says 100). @default 100 */
   readonly maxBatchSize: number;
+}
+
+/**
+ * What the BFF accepts from the internet, before any backend is called. Every limit is an
+ * environment variable; the defaults are what a public storefront ships: its own pages' queries
+ * pass with room to spare (deepest: 8 levels; costliest: ~3,100), a hostile one does not.
+ */
+export interface EdgeConfig {
+  /** Deepest field nesting, fragments flattened. Env `MAX_DEPTH`. @default 10 */
+  readonly maxDepth: number;
+  /** Aliases in one operation (each alias can re-run a field). Env `MAX_ALIASES`. @default 15 */
+  readonly maxAliases: number;
+  /** Directives in one operation. Env `MAX_DIRECTIVES`. @default 20 */
+  readonly maxDirectives: number;
+  /** Lexical tokens in the document, counted while parsing. Env `MAX_TOKENS`. @default 2000 */
+  readonly maxTokens: number;
+  /** Top-level fields in one operation (each starts its own backend work). Env `MAX_ROOT_FIELDS`. @default 10 */
+  readonly maxRootFields: number;
+  /** graphql-armor's cost estimate, with `first` multiplying its subtree. Env `MAX_COST`. @default 5000 */
+  readonly maxCost: number;
+  /** Largest `first`/`last` a request may ask for, literal or variable. Env `MAX_LIST_SIZE`. @default 100 */
+  readonly maxListSize: number;
+  /** Largest request body in bytes; more is 413 before parsing. Env `MAX_BODY_BYTES`. @default 102400 */
+  readonly maxBodyBytes: number;
+  /** Operations in one batched (array) request; 0 turns batching off. Env `BATCH_LIMIT`. @default 0 */
+  readonly batchLimit: number;
+  /** Requests one client may send per window; 0 turns rate limiting off. Env `RATE_LIMIT_POINTS`. @default 600 */
+  readonly rateLimitPoints: number;
+  /** Length of the rate-limit window in seconds. Env `RATE_LIMIT_WINDOW_S`. @default 60 */
+  readonly rateLimitWindowS: number;
+  /** Redis shared by every instance for rate limiting; memory when unset. Env `REDIS_URL`. @default unset */
+  readonly redisUrl: string | undefined;
+  /** Proxies in front whose `X-Forwarded-For` entry is trusted (0: use the socket's address). Env `TRUST_PROXY`. @default 0 */
+  readonly trustProxy: number;
+  /** Answer introspection queries. Env `INTROSPECTION`. @default on, except in production */
+  readonly introspection: boolean;
+  /** "Did you mean …" in validation errors. Env `FIELD_SUGGESTIONS`. @default on, except in production */
+  readonly fieldSuggestions: boolean;
+  /** JSON manifest `{ "<sha256>": "<document>" }`; when set, only those operations run. Env `TRUSTED_DOCUMENTS`. @default unset */
+  readonly trustedDocuments: string | undefined;
+  /**
+   * Origins whose browser pages may call the BFF, or `*` (refused in production). Env `CORS_ORIGINS`,
+   * comma-separated. @default `*` in development and test, none (same origin only) in production
+   */
+  readonly corsOrigins: readonly string[] | '*';
+  /** Headers of which one must be present on requests a browser sends without a preflight. Env `CSRF_HEADERS`. @default x-graphql-client-name, apollo-require-preflight, x-graphql-yoga-csrf */
+  readonly csrfHeaders: readonly string[];
 }
 
 export interface Config {
@@ -29,9 +96,14 @@ export interface Config {
   readonly logPretty: boolean;
   /** How long SIGTERM waits for in-flight requests before closing connections. @default 10000 */
   readonly shutdownGraceMs: number;
+  /** Time budget of one GraphQL request; a client may ask for less with `x-request-timeout-ms`. Env `REQUEST_TIMEOUT_MS`. @default 5000 */
+  readonly requestTimeoutMs: number;
+  /** Add `extensions.fetchPlan` (each backend call: batched, deduped, cached, retried, ms) to responses. Env `FETCH_PLAN`. @default on in development */
+  readonly fetchPlan: boolean;
   /** GraphiQL at /graphql for browsers. @default on, except in production */
   readonly graphiql: boolean;
   readonly backends: Readonly<Record<ServiceName, BackendConfig>>;
+  readonly edge: EdgeConfig;
 }
 
 /** The mocks' ports, 4001 to 4006 in the contract's order: the embedded default. */
@@ -55,10 +127,23 @@ export function loadConfig(env: Env = process.env): Config {
   const backends = Object.fromEntries(
     SERVICE_NAMES.map((name) => {
       const prefix = name.toUpperCase();
+      // A per-service variable wins over the shared BACKEND_* one, which wins over the default.
+      const int = (key: string, fallback: number, min = 0, max?: number) =>
+        read.int(`${prefix}_${key}`, read.int(`BACKEND_${key}`, fallback, min, max), min, max);
       const backend: BackendConfig = {
         url: read.url(`${prefix}_URL`, defaultUrl(name)),
-        timeoutMs: read.int(`${prefix}_TIMEOUT_MS`, read.int('BACKEND_TIMEOUT_MS', 2000, 1), 1),
-        connections: read.int(`${prefix}_CONNECTIONS`, read.int('BACKEND_CONNECTIONS', 64, 1), 1),
+        timeoutMs: int('TIMEOUT_MS', 2000, 1),
+        concurrency: int('CONCURRENCY', 64, 1),
+        queue: int('QUEUE', 256),
+        retries: int('RETRIES', 2, 0, 10),
+        retryBaseMs: int('RETRY_BASE_MS', 50, 1),
+        retryBudgetPercent: int('RETRY_BUDGET_PERCENT', 20, 0, 100),
+        retryBudgetMin: int('RETRY_BUDGET_MIN', 3),
+        breakerThreshold: int('BREAKER_THRESHOLD', 5, 1),
+        breakerHalfOpenMs: int('BREAKER_HALF_OPEN_MS', 5000, 1),
+        rateLimitRps: int('RATE_LIMIT_RPS', 0),
+        cache: read.bool(`${prefix}_CACHE`, read.bool('BACKEND_CACHE', true)),
+        dedupe: read.bool(`${prefix}_DEDUPE`, read.bool('BACKEND_DEDUPE', true)),
         maxBatchSize: 100,
       };
       return [name, Object.freeze(backend)];
@@ -72,11 +157,53 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: read.bool('LOG_PRETTY', nodeEnv === 'development' && Boolean(process.stdout.isTTY)),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0),
+    requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 5000, 1, 600_000),
+    fetchPlan: read.bool('FETCH_PLAN', nodeEnv === 'development'),
     graphiql: read.bool('GRAPHIQL', nodeEnv !== 'production'),
     backends: Object.freeze(backends),
+    edge: readEdgeConfig(read, nodeEnv, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function readEdgeConfig(read: EnvReader, nodeEnv: Config['env'], problems: string[]): EdgeConfig {
+  const production = nodeEnv === 'production';
+  const corsOrigins = read.origins('CORS_ORIGINS', production ? [] : '*');
+  // `*` lets any web page read the answers with the visitor's token: never in production.
+  if (production && corsOrigins === '*') problems.push('CORS_ORIGINS must list the frontends\' origins in production, not "*"');
+  const trustedDocuments = read.optional('TRUSTED_DOCUMENTS');
+  if (trustedDocuments !== undefined) {
+    try {
+      readTrustedDocuments(trustedDocuments);
+    } catch (error) {
+      problems.push(`TRUSTED_DOCUMENTS: ${(error as Error).message}`);
+    }
+  }
+  const redisUrl = read.optional('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL, got ${JSON.stringify(redisUrl.replace(/\/\/[^@/]*@/, '//***@'))}`);
+  }
+  return Object.freeze({
+    maxDepth: read.int('MAX_DEPTH', 10, 1),
+    maxAliases: read.int('MAX_ALIASES', 15, 0),
+    maxDirectives: read.int('MAX_DIRECTIVES', 20, 0),
+    maxTokens: read.int('MAX_TOKENS', 2000, 1),
+    maxRootFields: read.int('MAX_ROOT_FIELDS', 10, 1),
+    maxCost: read.int('MAX_COST', 5000, 1),
+    maxListSize: read.int('MAX_LIST_SIZE', 100, 1),
+    maxBodyBytes: read.int('MAX_BODY_BYTES', 100 * 1024, 1024),
+    batchLimit: read.int('BATCH_LIMIT', 0, 0, 100),
+    rateLimitPoints: read.int('RATE_LIMIT_POINTS', 600, 0),
+    rateLimitWindowS: read.int('RATE_LIMIT_WINDOW_S', 60, 1),
+    redisUrl,
+    trustProxy: read.int('TRUST_PROXY', read.bool('TRUST_PROXY_ENABLED', false) ? 1 : 0, 0, 10),
+    introspection: read.bool('INTROSPECTION', !production),
+    fieldSuggestions: read.bool('FIELD_SUGGESTIONS', !production),
+    trustedDocuments,
+    corsOrigins: Array.isArray(corsOrigins) ? Object.freeze([...corsOrigins]) : corsOrigins,
+    csrfHeaders: Object.freeze(read.headerNames('CSRF_HEADERS', ['x-graphql-client-name', 'apollo-require-preflight', 'x-graphql-yoga-csrf'])),
+  });
 }
 
 /** Reads typed values, collecting every problem instead of stopping at the first. */

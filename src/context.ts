@@ -3,11 +3,24 @@ import type { Logger } from 'pino';
 import { createBackendClients, type BackendClients, type BackendPools } from './backends/index.js';
 import type { Config } from './config.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { FetchPlan } from './backends/fetch-plan.js';
 import { requestIdOf } from './plugins/use-request-id.js';
+
+/** A client may ask for less time than the default budget (never more) with this header. */
+export const REQUEST_TIMEOUT_HEADER = 'x-request-timeout-ms';
+
+function requestBudgetMs(request: Request, defaultMs: number): number {
+  const asked = Number(request.headers.get(REQUEST_TIMEOUT_HEADER));
+  return Number.isFinite(asked) && asked > 0 ? Math.min(asked, defaultMs) : defaultMs;
+}
 
 /** What the BFF adds to yoga's context for each request. */
 export interface RequestContext {
   readonly requestId: string;
+  /** When the request's time budget runs out (`performance.now()` clock). */
+  readonly deadline: number;
+  /** The backend calls made so far, when `extensions.fetchPlan` is on. */
+  readonly plan: FetchPlan | undefined;
   readonly logger: Logger;
   readonly backends: BackendClients;
   readonly loaders: Loaders;
@@ -22,9 +35,13 @@ export function contextFactory(config: Config, pools: BackendPools, logger: Logg
     const { request } = initial;
     const requestId = requestIdOf(request);
     const authorization = request.headers.get('authorization') ?? undefined;
-    const backends = createBackendClients(pools, { signal: request.signal, requestId, authorization });
+    const deadline = performance.now() + requestBudgetMs(request, config.requestTimeoutMs);
+    const plan = config.fetchPlan ? new FetchPlan() : undefined;
+    const backends = createBackendClients(pools, { signal: request.signal, deadline, requestId, authorization, plan });
     return {
       requestId,
+      deadline,
+      plan,
       logger: logger.child({ reqId: requestId }),
       backends,
       loaders: createLoaders(backends, config),

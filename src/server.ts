@@ -6,6 +6,7 @@ import { contextFactory, type Context, type RequestContext } from './context.js'
 import { DEFAULT_QUERY } from './default-query.js';
 import { maskErrorForClients } from './mask-error.js';
 import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
+import { useFetchPlan } from './plugins/use-fetch-plan.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
 import { readinessCheck } from './readiness.js';
@@ -37,6 +38,7 @@ export function createServer({ config, logger }: ServerDeps) {
       // A client that hangs up stops the execution, and (through request.signal) its backend calls.
       useExecutionCancellation(),
       useReadinessCheck({ endpoint: '/ready', check: readinessCheck(pools) }),
+      ...(config.fetchPlan ? [useFetchPlan()] : []),
       // GraphiQL's own assets, from node_modules: it works with no internet.
       ...(config.graphiql ? [useOfflineGraphiQL()] : []),
     ],

@@ -47,6 +47,7 @@ export function catalogService(data: Dataset): ServiceDefinition {
       {
         method: 'GET',
         path: '/products',
+        cacheControl: 'public, max-age=30',
         handle: ({ query }) => {
           // One path, two contracts: ids= is the bulk lookup, anything else lists.
           if (query.has('ids')) {
@@ -69,6 +70,7 @@ export function catalogService(data: Dataset): ServiceDefinition {
       {
         method: 'GET',
         path: '/products/:id',
+        cacheControl: 'public, max-age=30',
         handle: ({ params }) => {
           const product = data.productsById.get(params.id);
           if (!product) throw notFound('product', params.id);

@@ -25,6 +25,7 @@ export function inventoryService(data: Dataset): ServiceDefinition {
       {
         method: 'GET',
         path: '/stock',
+        cacheControl: 'public, max-age=1',
         handle: ({ query }) => {
           const items = [];
           for (const productId of readIds(query, 'productIds')) {

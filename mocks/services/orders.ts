@@ -28,6 +28,7 @@ export function ordersService(data: Dataset): ServiceDefinition {
       {
         method: 'GET',
         path: '/orders',
+        cacheControl: 'private, no-store',
         handle: ({ query }) => {
           const items: Order[] = [];
           for (const userId of notInRequestOrder(readIds(query, 'userIds'))) items.push(...(ordersByUserId.get(userId) ?? []));
@@ -37,6 +38,7 @@ export function ordersService(data: Dataset): ServiceDefinition {
       {
         method: 'GET',
         path: '/orders/:id',
+        cacheControl: 'private, no-store',
         handle: ({ params, headers }) => {
           // Authenticate before looking up, so a stranger cannot probe which ids exist.
           const callerId = bearerUserId(headers);

@@ -14,6 +14,7 @@ export function reviewsService(data: Dataset): ServiceDefinition {
       {
         method: 'GET',
         path: '/reviews',
+        cacheControl: 'public, max-age=10',
         handle: ({ query }) => {
           const byProduct = query.has('productIds');
           const byAuthor = query.has('authorIds');

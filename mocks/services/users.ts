@@ -10,11 +10,13 @@ export function usersService(data: Dataset): ServiceDefinition {
       {
         method: 'GET',
         path: '/users',
+        cacheControl: 'public, max-age=60',
         handle: ({ query }) => ok({ items: notInRequestOrder(lookUpAll(readIds(query, 'ids'), data.usersById)) }),
       },
       {
         method: 'GET',
         path: '/users/:id',
+        cacheControl: 'public, max-age=60',
         handle: ({ params }) => {
           const user = data.usersById.get(params.id);
           if (!user) throw notFound('user', params.id);
@@ -24,6 +26,7 @@ export function usersService(data: Dataset): ServiceDefinition {
       {
         method: 'GET',
         path: '/me',
+        cacheControl: 'private, max-age=60',
         handle: ({ headers }) => {
           const userId = bearerUserId(headers);
           const user = userId === undefined ? undefined : data.usersById.get(userId);

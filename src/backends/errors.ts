@@ -7,8 +7,11 @@ import type { ServiceName } from '../config.js';
  */
 export type BackendErrorCode =
   | 'BACKEND_UNAVAILABLE' // refused, reset, or a 5xx answer
-  | 'BACKEND_TIMEOUT' // no complete answer before the deadline
+  | 'BACKEND_TIMEOUT' // no complete answer before the deadline (or not enough time left to try)
   | 'BACKEND_BAD_RESPONSE' // an answer we cannot use: invalid JSON, wrong shape, unexpected status
+  | 'BACKEND_CIRCUIT_OPEN' // failing fast: the backend failed repeatedly and is being left alone
+  | 'BACKEND_OVERLOADED' // our own limit of calls in flight to it, and its queue, are full
+  | 'BACKEND_RATE_LIMITED' // it answered 429, or its declared rate would be exceeded before the deadline
   | 'UNAUTHENTICATED' // the backend wants credentials the request did not carry
   | 'FORBIDDEN'; // the credentials do not give access to this resource
 
@@ -16,6 +19,9 @@ const PUBLIC_MESSAGES: Record<BackendErrorCode, (service: ServiceName) => string
   BACKEND_UNAVAILABLE: (s) => `The ${s} service is unavailable.`,
   BACKEND_TIMEOUT: (s) => `The ${s} service did not answer in time.`,
   BACKEND_BAD_RESPONSE: (s) => `The ${s} service sent a response that could not be used.`,
+  BACKEND_CIRCUIT_OPEN: (s) => `The ${s} service is failing; calls to it are paused for a moment.`,
+  BACKEND_OVERLOADED: (s) => `The ${s} service is busy; try again shortly.`,
+  BACKEND_RATE_LIMITED: (s) => `The ${s} service is receiving too many requests; try again shortly.`,
   UNAUTHENTICATED: () => 'Authentication is required: send an Authorization: Bearer token.',
   FORBIDDEN: () => 'The token does not give access to this resource.',
 };
@@ -26,13 +32,21 @@ export class BackendError extends Error {
   readonly code: BackendErrorCode;
   /** The HTTP status the backend answered, when it answered. */
   readonly status: number | undefined;
+  /** The backend's `Retry-After`, in ms, when it sent one. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(service: ServiceName, code: BackendErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(
+    service: ServiceName,
+    code: BackendErrorCode,
+    message: string,
+    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(`${service}: ${message}`, { cause: options.cause });
     this.name = 'BackendError';
     this.service = service;
     this.code = code;
     this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   get publicMessage(): string {

@@ -1,85 +1,130 @@
-import { Pool, errors as undiciErrors } from 'undici';
-import type { Dispatcher } from 'undici';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  ConsecutiveBreaker,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { Pool, cacheStores, interceptors } from 'undici';
 import type { Logger } from 'pino';
 import type { BackendConfig, ServiceName } from '../config.js';
 import { BackendError } from './errors.js';
+import type { FetchPlan, FetchPlanEntry } from './fetch-plan.js';
+import { MIN_USEFUL_MS, remainingMs, timeoutSignal, untilAborted } from './resilience/deadline.js';
+import { RateLimiter } from './resilience/rate-limiter.js';
+import { withRetries } from './resilience/retry.js';
+import { RetryBudget } from './resilience/retry-budget.js';
+import { SharedCalls } from './resilience/shared-calls.js';
+import { queryString, send, type BackendRequest, type ShapeCheck, type Target } from './transport.js';
+
+export type { BackendRequest, QueryValue, ShapeCheck } from './transport.js';
 
 /** What one GraphQL request lends to every backend call it makes. */
 export interface RequestScope {
   /** Aborted when the client hangs up: its backend calls stop with it. */
   readonly signal: AbortSignal;
+  /** When the request's time budget runs out (`performance.now()` clock). */
+  readonly deadline: number;
   /** Sent as `x-request-id`, so a backend's logs line up with ours. */
   readonly requestId: string;
   /** The request's `Authorization` header, for the clients that need it and no others. */
   readonly authorization?: string;
+  /** Where calls are recorded for `extensions.fetchPlan`, when it is on. */
+  readonly plan?: FetchPlan;
 }
-
-export type QueryValue = string | number | readonly string[] | undefined;
-
-export interface BackendRequest {
-  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** A path template's rendering, e.g. `/orders/42`; ids in it must already be encoded. */
-  readonly path: string;
-  /** Arrays are joined with commas (`ids=1,2,3`), the form every backend accepts. */
-  readonly query?: Readonly<Record<string, QueryValue>>;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-  /** Statuses that mean "no such thing" and resolve to `null` instead of failing, e.g. 404. */
-  readonly nullOn?: readonly number[];
-}
-
-/** Checks that a parsed body has the shape we rely on; returns it typed, or throws. */
-export type ShapeCheck<T> = (body: unknown) => T;
 
 /** Backends answer small JSON documents; anything larger than this is a fault, not data. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Longest backoff between retries, unless the backend's Retry-After asks for more. */
+const MAX_BACKOFF_MS = 1000;
+
+/** Failures that say the backend is unwell; a 4xx, a caller hanging up or our own limits do not. */
+const countsAgainstBreaker = (error: unknown) =>
+  error instanceof BackendError && ['BACKEND_UNAVAILABLE', 'BACKEND_TIMEOUT', 'BACKEND_BAD_RESPONSE'].includes(error.code);
 
 /**
- * The one HTTP client for one backend: a keep-alive pool, a deadline per call, and every
- * failure turned into a BackendError with a stable code. Resolvers and backend clients never
- * see undici; resilience policy added here applies to every call.
+ * The one HTTP client for one backend, where its whole traffic policy lives, so resolvers and
+ * backend clients never see it. Outside in, a call goes through:
+ *
+ *   deadline check → dedupe (identical GETs share one call) → retries (idempotent only, within
+ *   a retry budget and the deadline) → circuit breaker → rate limit → bulkhead → HTTP cache →
+ *   keep-alive pool
+ *
+ * The breaker sits inside the retries, so it sees every attempt and, once open, stops them.
  */
 export class BackendHttp {
   private readonly pool: Pool;
+  private readonly target: Target;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly bulkhead: BulkheadPolicy;
+  private readonly rateLimiter: RateLimiter | undefined;
+  private readonly retryBudget: RetryBudget;
+  private readonly shared = new SharedCalls<{ value: unknown; cached: boolean }>();
 
   constructor(
     readonly service: ServiceName,
     private readonly config: BackendConfig,
     private readonly logger: Logger,
   ) {
-    this.pool = new Pool(config.url, {
-      connections: config.connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      maxResponseSize: MAX_RESPONSE_BYTES,
+    // As many connections as calls allowed in flight: the bulkhead, not the pool, queues.
+    this.pool = new Pool(config.url, { connections: config.concurrency, pipelining: 1, keepAliveTimeout: 30_000, maxResponseSize: MAX_RESPONSE_BYTES });
+    // A shared cache: it never stores a `private` answer, nor one to a request with credentials
+    // unless the backend marks it public, so one user's data is never served to another.
+    const dispatcher = config.cache
+      ? this.pool.compose(interceptors.cache({ store: new cacheStores.MemoryCacheStore({ maxCount: 10_000, maxSize: 64 * 1024 * 1024 }), type: 'shared' }))
+      : this.pool;
+    this.target = { service, origin: config.url, dispatcher };
+
+    this.breaker = circuitBreaker(handleWhen(countsAgainstBreaker), {
+      halfOpenAfter: config.breakerHalfOpenMs,
+      breaker: new ConsecutiveBreaker(config.breakerThreshold),
     });
+    this.breaker.onBreak(() => logger.warn({ halfOpenAfterMs: config.breakerHalfOpenMs }, 'circuit opened: failing fast'));
+    this.breaker.onHalfOpen(() => logger.info('circuit half-open: letting one probe through'));
+    this.breaker.onReset(() => logger.info('circuit closed: backend healthy again'));
+
+    this.bulkhead = bulkhead(config.concurrency, config.queue);
+    this.bulkhead.onReject(() => logger.warn({ concurrency: config.concurrency, queue: config.queue }, 'bulkhead full: call rejected'));
+    this.rateLimiter = config.rateLimitRps > 0 ? new RateLimiter(config.rateLimitRps) : undefined;
+    this.retryBudget = new RetryBudget(config.retryBudgetPercent, config.retryBudgetMin);
   }
 
   /**
    * Sends one request and returns its checked JSON body, or `null` for a `nullOn` status.
-   * The call is aborted at the backend's deadline (`AbortSignal.timeout`, which fires on time,
-   * unlike undici's `headersTimeout`) or as soon as the client of the GraphQL request hangs up.
+   * Fails with a BackendError, or with the caller's own abort reason if it hung up.
    */
   async json<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>): Promise<T | null> {
-    const deadline = AbortSignal.timeout(this.config.timeoutMs);
-    const signal = AbortSignal.any([scope.signal, deadline]);
     const started = performance.now();
+    const entry = scope.plan?.begin(this.service, `${request.method ?? 'GET'} ${request.path}`, countIds(request));
+    // The caller's own deadline: it stops waiting then, even on a call shared with others.
+    const remaining = remainingMs(scope.deadline);
+    const deadline = timeoutSignal(remaining);
+    const signal = AbortSignal.any([scope.signal, deadline]);
     try {
-      const response = await this.pool.request({
-        method: request.method ?? 'GET',
-        path: request.path + queryString(request.query),
-        headers: {
-          accept: 'application/json',
-          'x-request-id': scope.requestId,
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...request.headers,
-        },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-      });
-      return await this.readBody(response, request, check);
+      if (remaining < MIN_USEFUL_MS) {
+        throw new BackendError(this.service, 'BACKEND_TIMEOUT', 'not started: the request has no time left');
+      }
+      let result: { value: unknown; cached: boolean };
+      if (this.config.dedupe && (request.method ?? 'GET') === 'GET') {
+        const shared = this.shared.run(dedupeKey(request), { signal, deadline: scope.deadline }, (call) =>
+          this.call({ ...scope, signal: call.signal }, request, check, entry),
+        );
+        if (shared.joined && entry) entry.source = 'deduped';
+        result = await shared.promise;
+      } else {
+        result = await this.call({ ...scope, signal }, request, check, entry);
+      }
+      if (result.cached && entry) entry.source = 'cached';
+      if (entry) scope.plan!.end(entry, started);
+      return result.value as T | null;
     } catch (error) {
-      const failure = this.classify(error, scope, deadline);
+      const failure = error instanceof BackendError || scope.signal.aborted || !deadline.aborted
+        ? error
+        : new BackendError(this.service, 'BACKEND_TIMEOUT', `no answer within the request's budget (${Math.round(remaining)} ms)`, { cause: error });
+      if (entry) scope.plan!.end(entry, started, failure as BackendError);
       this.logger.warn(
         { reqId: scope.requestId, path: request.path, ms: Math.round(performance.now() - started), code: failure instanceof BackendError ? failure.code : 'ABORTED', err: error },
         'backend call failed',
@@ -88,40 +133,59 @@ export class BackendHttp {
     }
   }
 
-  private async readBody<T>(response: Dispatcher.ResponseData, request: BackendRequest, check: ShapeCheck<T>): Promise<T | null> {
-    const { statusCode: status, body } = response;
-    if (status >= 200 && status < 300) {
-      if (status === 204) return check(undefined);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(await body.text());
-      } catch (cause) {
-        if (isAbort(cause)) throw cause;
-        throw new BackendError(this.service, 'BACKEND_BAD_RESPONSE', `invalid JSON from ${request.path}`, { status, cause });
-      }
-      try {
-        return check(parsed);
-      } catch (cause) {
-        throw new BackendError(this.service, 'BACKEND_BAD_RESPONSE', `unexpected shape from ${request.path}: ${(cause as Error).message}`, { status, cause });
-      }
+  /** One logical call: retried when idempotent and worth it. */
+  private async call<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>, entry?: FetchPlanEntry) {
+    const done = this.retryBudget.callStarted();
+    try {
+      const idempotent = (request.method ?? 'GET') === 'GET' || request.headers?.['idempotency-key'] !== undefined;
+      const attempt = () => this.attempt(scope, request, check, entry);
+      if (!idempotent || this.config.retries === 0) return await attempt();
+      return await withRetries(
+        {
+          retries: this.config.retries,
+          baseMs: this.config.retryBaseMs,
+          maxMs: MAX_BACKOFF_MS,
+          budget: this.retryBudget,
+          onRetry: (n, delayMs, error) =>
+            this.logger.info({ reqId: scope.requestId, path: request.path, retry: n, delayMs: Math.round(delayMs), code: error.code, status: error.status }, 'retrying backend call'),
+        },
+        scope.deadline,
+        scope.signal,
+        attempt,
+      );
+    } finally {
+      done();
     }
-    // The body of a failure is for nobody: drain it so the connection goes back to the pool.
-    await body.dump().catch(() => undefined);
-    if (request.nullOn?.includes(status)) return null;
-    throw new BackendError(this.service, codeForStatus(status), `${request.method ?? 'GET'} ${request.path} answered ${status}`, { status });
   }
 
-  private classify(error: unknown, scope: RequestScope, deadline: AbortSignal): unknown {
-    if (error instanceof BackendError) return error;
-    // A deadline is ours to report; a client that hung up gets nothing, so keep its abort as is.
-    if (deadline.aborted && !scope.signal.aborted) {
-      return new BackendError(this.service, 'BACKEND_TIMEOUT', `no answer within ${this.config.timeoutMs} ms`, { cause: error });
+  /** One attempt, through the breaker, the rate limit and the bulkhead. */
+  private async attempt<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>, entry?: FetchPlanEntry) {
+    try {
+      return await this.breaker.execute(async () => {
+        if (this.rateLimiter && !(await this.rateLimiter.acquire(scope.deadline, scope.signal))) {
+          throw new BackendError(this.service, 'BACKEND_RATE_LIMITED', `declared rate of ${this.config.rateLimitRps}/s leaves no slot before the deadline`);
+        }
+        // Waiting in the bulkhead's queue counts against the deadline too.
+        const waitSignal = AbortSignal.any([scope.signal, timeoutSignal(remainingMs(scope.deadline))]);
+        return await untilAborted(this.bulkhead.execute(() => this.sendOnce(scope, request, check, entry), waitSignal), waitSignal);
+      });
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new BackendError(this.service, 'BACKEND_CIRCUIT_OPEN', 'circuit open: failing fast', { cause: error });
+      }
+      if (error instanceof BulkheadRejectedError) {
+        throw new BackendError(this.service, 'BACKEND_OVERLOADED', `${this.config.concurrency} calls in flight and ${this.config.queue} queued`, { cause: error });
+      }
+      throw error;
     }
-    if (scope.signal.aborted) return scope.signal.reason ?? error;
-    if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
-      return new BackendError(this.service, 'BACKEND_BAD_RESPONSE', 'response body too large', { cause: error });
-    }
-    return new BackendError(this.service, 'BACKEND_UNAVAILABLE', (error as Error)?.message ?? 'request failed', { cause: error });
+  }
+
+  private sendOnce<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>, entry?: FetchPlanEntry) {
+    if (entry) entry.attempts++;
+    // Each attempt gets the smaller of its own timeout and what is left of the request's budget.
+    const timeoutMs = Math.min(this.config.timeoutMs, remainingMs(scope.deadline));
+    const attempt = AbortSignal.any([scope.signal, timeoutSignal(timeoutMs)]);
+    return send(this.target, request, scope.requestId, { attempt, caller: scope.signal, timeoutMs }, check);
   }
 
   /** Whether the backend answers its `/health` within `timeoutMs`; for the readiness check. */
@@ -135,6 +199,11 @@ export class BackendHttp {
     }
   }
 
+  /** For metrics and tests: the breaker's state and what is in flight. */
+  get state() {
+    return { breaker: this.breaker.state, bulkhead: { free: this.bulkhead.executionSlots, queueFree: this.bulkhead.queueSlots }, ...this.retryBudget.inFlight, shared: this.shared.size };
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
@@ -145,25 +214,15 @@ export class BackendHttp {
   }
 }
 
-function codeForStatus(status: number) {
-  if (status === 401) return 'UNAUTHENTICATED' as const;
-  if (status === 403) return 'FORBIDDEN' as const;
-  if (status >= 500 || status === 429 || status === 408) return 'BACKEND_UNAVAILABLE' as const;
-  // Any other status means the backend rejected what we sent, or broke its contract.
-  return 'BACKEND_BAD_RESPONSE' as const;
+/**
+ * Identical means same method, path, query and credentials: two users' calls never share,
+ * since the backend may answer each differently.
+ */
+function dedupeKey(request: BackendRequest): string {
+  return `${request.method ?? 'GET'} ${request.path}${queryString(request.query)} ${request.headers?.authorization ?? ''}`;
 }
 
-function isAbort(error: unknown): boolean {
-  return (error as Error)?.name === 'AbortError' || (error as { code?: string })?.code === 'UND_ERR_ABORTED';
-}
-
-function queryString(query: BackendRequest['query']): string {
-  if (!query) return '';
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.map(encodeURIComponent).join(',') : encodeURIComponent(String(value));
-    parts.push(`${encodeURIComponent(key)}=${text}`);
-  }
-  return parts.length > 0 ? `?${parts.join('&')}` : '';
+function countIds(request: BackendRequest): number | undefined {
+  const arrays = Object.values(request.query ?? {}).filter(Array.isArray);
+  return arrays.length > 0 ? arrays.reduce((n, ids) => n + ids.length, 0) : undefined;
 }

@@ -26,7 +26,7 @@ export async function closeBackendPools(pools: BackendPools, force = false): Pro
  */
 export function createBackendClients(pools: BackendPools, scope: RequestScope) {
   // Credentials go only to the backends that need them: the others never receive them.
-  const anonymous: RequestScope = { signal: scope.signal, requestId: scope.requestId };
+  const { authorization: _credentials, ...anonymous } = scope;
   return {
     users: new UsersClient(pools.users, scope),
     orders: new OrdersClient(pools.orders, scope),

@@ -30,11 +30,13 @@ export interface Stack {
 /**
  * The real parts of a test: the six mock backends on ephemeral ports, and the BFF configured
  * at them exactly as in production (env → loadConfig). Only the client side may be in-process.
+ * The HTTP cache is off unless a test turns it on (`BACKEND_CACHE: 'on'`): tests count the
+ * calls that reach the backends, and set faults that a cached answer would hide.
  */
 export async function startStack(options: { env?: Record<string, string>; http?: boolean } = {}): Promise<Stack> {
   const mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
   const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [`${s.toUpperCase()}_URL`, mocks.urls[s]]));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '300', ...urls, ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '300', BACKEND_CACHE: 'off', ...urls, ...options.env });
   const logger = createLogger(config);
   const bff = createServer({ config, logger });
   const http = options.http ? await listen(config, logger, bff) : undefined;

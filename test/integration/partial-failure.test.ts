@@ -13,8 +13,9 @@ function expectNoLeaks(body: unknown, stack: Stack) {
 
 let stack: Stack;
 beforeAll(async () => {
-  // Inventory gets a short deadline so timeouts are quick; the others keep the default.
-  stack = await startStack({ env: { INVENTORY_TIMEOUT_MS: '300' } });
+  // Inventory gets a short deadline so timeouts are quick. The breaker is kept out of the way:
+  // these tests are about one failure's reach, and its own tests are in test/policy.
+  stack = await startStack({ env: { INVENTORY_TIMEOUT_MS: '300', BACKEND_BREAKER_THRESHOLD: '1000' } });
 });
 afterAll(() => stack.close());
 beforeEach(() => stack.reset());
