@@ -10,6 +10,11 @@ export interface Faults {
   jitterMs?: number;
   /** Share of requests (0..1) answered with errorStatus instead. @default 0 */
   errorRate?: number;
+  /**
+   * Fail exactly the next N matching requests with errorStatus, then answer normally: a
+   * deterministic "503 then success" for retry tests. Counts down as requests arrive. @default 0
+   */
+  errorCount?: number;
   /** Status of an injected error. @default 503 */
   errorStatus?: number;
   /** Never answer: hold the socket until the client gives up. @default false */
@@ -29,7 +34,7 @@ export class FaultConfigError extends Error {
 
 export const DEFAULT_ERROR_STATUS = 503;
 
-const FAULT_KEYS = ['latencyMs', 'jitterMs', 'errorRate', 'errorStatus', 'hang', 'malformedBody', 'retryAfterS', 'routes'];
+const FAULT_KEYS = ['latencyMs', 'jitterMs', 'errorRate', 'errorCount', 'errorStatus', 'hang', 'malformedBody', 'retryAfterS', 'routes'];
 const ROUTE_KEY = /^(GET|POST|PUT|PATCH|DELETE) \/\S*$/;
 
 /**
@@ -70,6 +75,7 @@ export function validateFaults(input: unknown, source = 'faults'): Faults {
   const latencyMs = number('latencyMs', 0, 600_000, false);
   const jitterMs = number('jitterMs', 0, 600_000, false);
   const errorRate = number('errorRate', 0, 1, false);
+  const errorCount = number('errorCount', 0, 1_000_000, true);
   const errorStatus = number('errorStatus', 400, 599, true);
   const retryAfterS = number('retryAfterS', 0, 86_400, true);
   const hang = flag('hang');
@@ -77,6 +83,7 @@ export function validateFaults(input: unknown, source = 'faults'): Faults {
   if (latencyMs !== undefined) faults.latencyMs = latencyMs;
   if (jitterMs !== undefined) faults.jitterMs = jitterMs;
   if (errorRate !== undefined) faults.errorRate = errorRate;
+  if (errorCount !== undefined) faults.errorCount = errorCount;
   if (errorStatus !== undefined) faults.errorStatus = errorStatus;
   if (retryAfterS !== undefined) faults.retryAfterS = retryAfterS;
   if (hang !== undefined) faults.hang = hang;
@@ -100,6 +107,7 @@ export function hasFaults(faults: Faults): boolean {
     (faults.latencyMs ?? 0) > 0 ||
     (faults.jitterMs ?? 0) > 0 ||
     (faults.errorRate ?? 0) > 0 ||
+    (faults.errorCount ?? 0) > 0 ||
     faults.hang === true ||
     faults.malformedBody === true
   );
@@ -108,4 +116,16 @@ export function hasFaults(faults: Faults): boolean {
 /** Whether the faults cover a route key such as "GET /users/:id". */
 export function faultsApplyTo(faults: Faults, routeKey: string): boolean {
   return faults.routes === undefined || faults.routes.includes(routeKey);
+}
+
+/**
+ * Whether this request gets an injected error: one of the `errorCount` still owed (counted
+ * down on the live fault set), else by the seeded `errorRate` dice.
+ */
+export function takeInjectedError(faults: Faults, roll: () => number): boolean {
+  if ((faults.errorCount ?? 0) > 0) {
+    faults.errorCount!--;
+    return true;
+  }
+  return Boolean(faults.errorRate) && roll() < faults.errorRate!;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { DEFAULT_ERROR_STATUS, FaultConfigError, faultsApplyTo, validateFaults, type Faults } from './faults.js';
+import { DEFAULT_ERROR_STATUS, FaultConfigError, faultsApplyTo, takeInjectedError, validateFaults, type Faults } from './faults.js';
 import { HttpError } from './http.js';
 import { IDEMPOTENCY_HEADER, IdempotencyStore, REPLAYED_HEADER, type StoredReply } from './idempotency.js';
 import { Router, type Method } from './router.js';
@@ -237,7 +237,7 @@ export function createMockServer(definition: ServiceDefinition, options: MockSer
     const body = method === 'GET' ? undefined : await readJsonBody(req);
     const waitMs = (active.latencyMs ?? 0) + (active.jitterMs ? faultRandom() * active.jitterMs : 0);
     if (!(await delay(waitMs, res))) return;
-    if (active.errorRate && faultRandom() < active.errorRate) {
+    if (takeInjectedError(active, faultRandom)) {
       const status = active.errorStatus ?? DEFAULT_ERROR_STATUS;
       const headers: Record<string, string> = active.retryAfterS !== undefined ? { 'retry-after': String(active.retryAfterS) } : {};
       return sendJson(res, { status, body: { error: `injected fault: ${status} on ${match.key}`, injected: true }, headers });

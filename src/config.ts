@@ -2,6 +2,7 @@
  * Configuration, read once from the environment at start and validated, so that a typo in a
  * deployment fails the start with a message naming the variable, rather than a 500 later.
  */
+import { readTrustedDocuments } from './edge/trusted-documents.js';
 
 export const SERVICE_NAMES = ['users', 'catalog', 'reviews', 'inventory', 'orders', 'notifications'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -33,6 +34,12 @@ export interface BackendConfig {
   readonly cache: boolean;
   /** Share identical GETs in flight at the same time, across GraphQL requests. Env `BACKEND_DEDUPE`. @default true */
   readonly dedupe: boolean;
+  /**
+   * Cross-request batching of public bulk lookups: -1 off; 0 merges what concurrent requests ask
+   * in the same turn of the event loop (no added latency); n > 0 waits n ms to merge more.
+   * Env `BACKEND_BATCH_WINDOW_MS`. @default 0
+   */
+  readonly batchWindowMs: number;
   /** Most ids one bulk call may carry (the contract says 100). @default 100 */
   readonly maxBatchSize: number;
 }
@@ -144,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
         rateLimitRps: int('RATE_LIMIT_RPS', 0),
         cache: read.bool(`${prefix}_CACHE`, read.bool('BACKEND_CACHE', true)),
         dedupe: read.bool(`${prefix}_DEDUPE`, read.bool('BACKEND_DEDUPE', true)),
+        batchWindowMs: int('BATCH_WINDOW_MS', 0, -1, 1000),
         maxBatchSize: 100,
       };
       return [name, Object.freeze(backend)];
@@ -197,7 +205,7 @@ function readEdgeConfig(read: EnvReader, nodeEnv: Config['env'], problems: strin
     rateLimitPoints: read.int('RATE_LIMIT_POINTS', 600, 0),
     rateLimitWindowS: read.int('RATE_LIMIT_WINDOW_S', 60, 1),
     redisUrl,
-    trustProxy: read.int('TRUST_PROXY', read.bool('TRUST_PROXY_ENABLED', false) ? 1 : 0, 0, 10),
+    trustProxy: read.proxyHops('TRUST_PROXY'),
     introspection: read.bool('INTROSPECTION', !production),
     fieldSuggestions: read.bool('FIELD_SUGGESTIONS', !production),
     trustedDocuments,
@@ -248,6 +256,53 @@ class EnvReader {
     if ((allowed as readonly string[]).includes(value)) return value as T;
     this.problems.push(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
     return fallback;
+  }
+
+  optional(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  /** `true` is one proxy, `false` none; a number is that many proxies in a chain. */
+  proxyHops(name: string): number {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined || ['0', 'false', 'no', 'off'].includes(value)) return 0;
+    if (['true', 'yes', 'on'].includes(value)) return 1;
+    const n = Number(value);
+    if (Number.isInteger(n) && n >= 1 && n <= 10) return n;
+    this.problems.push(`${name} must be true, false or a number of proxies from 0 to 10, got ${JSON.stringify(value)}`);
+    return 0;
+  }
+
+  /** Comma-separated header names, lower-cased. */
+  headerNames(name: string, fallback: readonly string[]): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [...fallback];
+    const names = value.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+    const bad = names.filter((h) => !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(h));
+    if (names.length === 0 || bad.length > 0) {
+      this.problems.push(`${name} must be comma-separated header names, got ${JSON.stringify(value)}`);
+      return [...fallback];
+    }
+    return names;
+  }
+
+  /** `*`, or comma-separated origins such as `https://shop.example,https://m.shop.example`. */
+  origins(name: string, fallback: string[] | '*'): string[] | '*' {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (value === '*') return '*';
+    const origins: string[] = [];
+    for (const item of value.split(',').map((o) => o.trim()).filter((o) => o !== '')) {
+      try {
+        const url = new URL(item);
+        // A browser's Origin header is scheme://host[:port], nothing more: compare like for like.
+        if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== item.replace(/\/$/, '')) throw new Error('not an origin');
+        origins.push(url.origin);
+      } catch {
+        this.problems.push(`${name} must be "*" or comma-separated origins such as https://shop.example, got ${JSON.stringify(item)}`);
+      }
+    }
+    return origins;
   }
 
   url(name: string, fallback: string): string {

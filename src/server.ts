@@ -4,6 +4,7 @@ import { closeBackendPools, createBackendPools } from './backends/index.js';
 import type { Config } from './config.js';
 import { contextFactory, type Context, type RequestContext } from './context.js';
 import { DEFAULT_QUERY } from './default-query.js';
+import { edgeOptions } from './edge/index.js';
 import { maskErrorForClients } from './mask-error.js';
 import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
 import { useFetchPlan } from './plugins/use-fetch-plan.js';
@@ -24,26 +25,36 @@ export interface ServerDeps {
  */
 export function createServer({ config, logger }: ServerDeps) {
   const pools = createBackendPools(config, logger);
+  const edge = edgeOptions(config, logger);
   const yoga = createYoga<object, RequestContext>({
     schema: createSchema<Context>({ typeDefs, resolvers }),
     context: contextFactory(config, pools, logger),
     maskedErrors: { maskError: maskErrorForClients },
     logging: logger.child({ component: 'yoga' }),
     landingPage: false,
-    graphiql: config.graphiql ? { title: 'Storefront BFF', defaultQuery: DEFAULT_QUERY } : false,
+    // Limits, CORS, batching: the edge (src/edge/index.ts).
+    maxRequestBodySize: edge.maxRequestBodySize,
+    batching: edge.batching,
+    multipart: edge.multipart,
+    cors: edge.cors,
+    extraParamNames: edge.extraParamNames,
+    // GraphiQL's GETs (it uses some) carry a header the CSRF check accepts.
+    graphiql: config.graphiql ? { title: 'Storefront BFF', defaultQuery: DEFAULT_QUERY, additionalHeaders: { 'x-graphql-client-name': 'graphiql' } } : false,
     renderGraphiQL: renderOfflineGraphiQL,
     plugins: [
       useRequestId(),
       useRequestLogging(logger),
       // A client that hangs up stops the execution, and (through request.signal) its backend calls.
       useExecutionCancellation(),
+      ...edge.plugins,
       useReadinessCheck({ endpoint: '/ready', check: readinessCheck(pools) }),
       ...(config.fetchPlan ? [useFetchPlan()] : []),
       // GraphiQL's own assets, from node_modules: it works with no internet.
       ...(config.graphiql ? [useOfflineGraphiQL()] : []),
     ],
   });
-  return { yoga, close: (force = false) => closeBackendPools(pools, force) };
+  // yoga.dispose() lets plugins release what they hold (the rate limiter's Redis connection).
+  return { yoga, pools, close: async (force = false) => void (await Promise.all([closeBackendPools(pools, force), yoga.dispose()])) };
 }
 
 export type BffServer = ReturnType<typeof createServer>;

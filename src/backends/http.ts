@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { BackendConfig, ServiceName } from '../config.js';
 import { BackendError } from './errors.js';
 import type { FetchPlan, FetchPlanEntry } from './fetch-plan.js';
+import { Coalescer } from './resilience/coalescer.js';
 import { MIN_USEFUL_MS, remainingMs, timeoutSignal, untilAborted } from './resilience/deadline.js';
 import { RateLimiter } from './resilience/rate-limiter.js';
 import { withRetries } from './resilience/retry.js';
@@ -63,6 +64,7 @@ export class BackendHttp {
   private readonly rateLimiter: RateLimiter | undefined;
   private readonly retryBudget: RetryBudget;
   private readonly shared = new SharedCalls<{ value: unknown; cached: boolean }>();
+  private readonly coalescer: Coalescer | undefined;
 
   constructor(
     readonly service: ServiceName,
@@ -90,6 +92,22 @@ export class BackendHttp {
     this.bulkhead.onReject(() => logger.warn({ concurrency: config.concurrency, queue: config.queue }, 'bulkhead full: call rejected'));
     this.rateLimiter = config.rateLimitRps > 0 ? new RateLimiter(config.rateLimitRps) : undefined;
     this.retryBudget = new RetryBudget(config.retryBudgetPercent, config.retryBudgetMin);
+    // Coalesced chunks are shared through dedupe; without it, coalescing would only add calls.
+    this.coalescer = config.dedupe && config.batchWindowMs >= 0 ? new Coalescer(config.batchWindowMs, config.maxBatchSize) : undefined;
+  }
+
+  /**
+   * A bulk lookup (`{ items: [...] }` by ids) of data that is the same for every user: the ids
+   * may be merged with other requests' (see Coalescer), so the answer can hold more items than
+   * asked for; callers map by key. Never for credential-bearing calls.
+   */
+  async items<V>(scope: RequestScope, request: BackendRequest & { idsParam: string; ids: readonly string[] }, check: ShapeCheck<{ items: V[] }>): Promise<V[]> {
+    const { idsParam, ids, ...rest } = request;
+    const fetchChunk = async (chunk: readonly string[]) =>
+      (await this.json(scope, { ...rest, query: { ...rest.query, [idsParam]: chunk } }, check))?.items ?? [];
+    if (!this.coalescer) return fetchChunk(ids);
+    const chunks = await this.coalescer.chunksFor(`${rest.path}${queryString(rest.query)} ${idsParam}`, ids);
+    return (await Promise.all(chunks.map(fetchChunk))).flat();
   }
 
   /**

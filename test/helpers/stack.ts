@@ -8,7 +8,7 @@ import { MockControl } from './mock-control.js';
 export interface GraphQLResponse<T = any> {
   status: number;
   headers: Headers;
-  body: { data?: T; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }> };
+  body: { data?: T; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }>; extensions?: Record<string, any> };
 }
 
 export interface Stack {
@@ -33,10 +33,17 @@ export interface Stack {
  * The HTTP cache is off unless a test turns it on (`BACKEND_CACHE: 'on'`): tests count the
  * calls that reach the backends, and set faults that a cached answer would hide.
  */
+/**
+ * Two edge limits tests relax unless they are about them (test/edge/ passes `''` to get the
+ * defaults back): the rate limit, since a test file sends hundreds of requests from one
+ * client, and the cost limit, since functional tests ask for 100 × 100 items on purpose.
+ */
+export const EDGE_RELAXED: Record<string, string> = { RATE_LIMIT_POINTS: '0', MAX_COST: '1000000' };
+
 export async function startStack(options: { env?: Record<string, string>; http?: boolean } = {}): Promise<Stack> {
   const mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
   const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [`${s.toUpperCase()}_URL`, mocks.urls[s]]));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '300', BACKEND_CACHE: 'off', ...urls, ...options.env });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '300', BACKEND_CACHE: 'off', ...EDGE_RELAXED, ...urls, ...options.env });
   const logger = createLogger(config);
   const bff = createServer({ config, logger });
   const http = options.http ? await listen(config, logger, bff) : undefined;

@@ -33,8 +33,7 @@ export class CatalogClient {
 
   /** Bulk lookup (≤ maxBatchSize ids); unknown ids are absent from the result, in any order. */
   async getProducts(ids: readonly string[]): Promise<ProductDto[]> {
-    const page = await this.http.json(this.scope, { path: '/products', query: { ids } }, checkProducts);
-    return page?.items ?? [];
+    return this.http.items(this.scope, { path: '/products', idsParam: 'ids', ids }, checkProducts);
   }
 
   async listProducts({ limit, cursor, category }: ListProductsArgs): Promise<ProductPageDto> {

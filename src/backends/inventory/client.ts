@@ -15,6 +15,6 @@ export class InventoryClient {
   ) {}
 
   async getStock(productIds: readonly string[]): Promise<StockDto[]> {
-    return (await this.http.json(this.scope, { path: '/stock', query: { productIds } }, checkStock))?.items ?? [];
+    return this.http.items(this.scope, { path: '/stock', idsParam: 'productIds', ids: productIds }, checkStock);
   }
 }

@@ -25,11 +25,10 @@ export class ReviewsClient {
   ) {}
 
   async getByProducts(productIds: readonly string[], limitPerProduct: number): Promise<ReviewDto[]> {
-    const query = { productIds, limitPerProduct };
-    return (await this.http.json(this.scope, { path: '/reviews', query }, checkReviews))?.items ?? [];
+    return this.http.items(this.scope, { path: '/reviews', query: { limitPerProduct }, idsParam: 'productIds', ids: productIds }, checkReviews);
   }
 
   async getByAuthors(authorIds: readonly string[]): Promise<ReviewDto[]> {
-    return (await this.http.json(this.scope, { path: '/reviews', query: { authorIds } }, checkReviews))?.items ?? [];
+    return this.http.items(this.scope, { path: '/reviews', idsParam: 'authorIds', ids: authorIds }, checkReviews);
   }
 }

@@ -22,8 +22,7 @@ export class UsersClient {
 
   /** Bulk lookup (≤ maxBatchSize ids); unknown ids are absent from the result, in any order. */
   async getUsers(ids: readonly string[]): Promise<UserDto[]> {
-    const page = await this.http.json(this.scope, { path: '/users', query: { ids } }, checkUsers);
-    return page?.items ?? [];
+    return this.http.items(this.scope, { path: '/users', idsParam: 'ids', ids }, checkUsers);
   }
 
   /** The user behind the request's bearer token; null without a token or when it is refused. */
