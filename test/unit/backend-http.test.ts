@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/backends/errors.js';
+import type { BackendConfig } from '../../src/config.js';
 import { BackendHttp, type RequestScope } from '../../src/backends/http.js';
 import { checkWith } from '../../src/backends/shape.js';
 
@@ -25,12 +26,17 @@ let server: Server;
 let http: BackendHttp;
 const scope: RequestScope = { signal: new AbortController().signal, deadline: performance.now() + 600_000, requestId: 'test' };
 const check = checkWith(z.object({ id: z.string(), name: z.string() }));
+/** One attempt, no policy in the way: these tests are about the transport's error mapping. */
+const backendConfig = (url: string): BackendConfig => ({
+  url, timeoutMs: 1000, concurrency: 4, queue: 10, retries: 0, retryBaseMs: 10, retryBudgetPercent: 20, retryBudgetMin: 3,
+  breakerThreshold: 100, breakerHalfOpenMs: 1000, rateLimitRps: 0, cache: false, dedupe: false, batchWindowMs: -1, maxBatchSize: 100,
+});
 
 beforeAll(async () => {
   server = createServer((req, res) => routes[req.url!.split('?')[0]!]?.(res) ?? res.writeHead(404).end());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  http = new BackendHttp('catalog', { url: `http://127.0.0.1:${port}`, timeoutMs: 1000, concurrency: 4, queue: 10, retries: 0, retryBaseMs: 10, retryBudgetPercent: 20, retryBudgetMin: 3, breakerThreshold: 100, breakerHalfOpenMs: 1000, rateLimitRps: 0, cache: false, dedupe: false, maxBatchSize: 100 }, pino({ level: 'silent' }));
+  http = new BackendHttp('catalog', backendConfig(`http://127.0.0.1:${port}`), pino({ level: 'silent' }));
 });
 afterAll(async () => {
   await http.destroy();
@@ -78,7 +84,7 @@ describe('BackendHttp', () => {
   });
 
   it('a refused connection is BACKEND_UNAVAILABLE', async () => {
-    const nowhere = new BackendHttp('users', { url: 'http://127.0.0.1:1', timeoutMs: 1000, concurrency: 1, queue: 10, retries: 0, retryBaseMs: 10, retryBudgetPercent: 20, retryBudgetMin: 3, breakerThreshold: 100, breakerHalfOpenMs: 1000, rateLimitRps: 0, cache: false, dedupe: false, maxBatchSize: 100 }, pino({ level: 'silent' }));
+    const nowhere = new BackendHttp('users', backendConfig('http://127.0.0.1:1'), pino({ level: 'silent' }));
     const error = await nowhere.json(scope, { path: '/users' }, check).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', service: 'users' });
     await nowhere.destroy();
@@ -91,7 +97,7 @@ describe('BackendHttp', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"1","name":"x"}');
     });
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-    const client = new BackendHttp('users', { url: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`, timeoutMs: 1000, concurrency: 1, queue: 10, retries: 0, retryBaseMs: 10, retryBudgetPercent: 20, retryBudgetMin: 3, breakerThreshold: 100, breakerHalfOpenMs: 1000, rateLimitRps: 0, cache: false, dedupe: false, maxBatchSize: 100 }, pino({ level: 'silent' }));
+    const client = new BackendHttp('users', backendConfig(`http://127.0.0.1:${(echo.address() as AddressInfo).port}`), pino({ level: 'silent' }));
     await client.json(scope, { path: '/users', query: { ids: ['1', 'a&b'], skip: undefined, limit: 5 } }, check);
     expect(seen).toBe('/users?ids=1,a%26b&limit=5');
     await client.destroy();
