@@ -3,8 +3,9 @@
  * thousands of times, so the BFF's cross-request sharing (its HTTP cache, which honours the
  * backends' Cache-Control, and the dedupe of identical in-flight GETs) would answer almost
  * everything without a backend call: a fine figure for a hot page, but not the cost of
- * aggregating. So each scenario runs twice, once with sharing off (every query pays all its
- * round trips; the floor applies) and once with the production defaults.
+ * aggregating. So each scenario runs with sharing off (every query pays all its round trips;
+ * the floor applies), again so with tracing on (what tracing costs), and with the production
+ * defaults.
  */
 
 export interface Mode {

@@ -18,6 +18,22 @@ export interface StatsSnapshot {
   lastHeaders: IncomingHttpHeaders;
   /** Requests whose client closed the connection before the response was finished. */
   aborted: number;
+  /**
+   * Trace id of each W3C `traceparent` received → requests that carried it (the latest
+   * MAX_TRACES traces), so a test can follow one GraphQL request across every backend.
+   */
+  traces: Record<string, number>;
+}
+
+/** Traces remembered; the oldest are forgotten first, so a long benchmark cannot grow the map. */
+export const MAX_TRACES = 10_000;
+/** `version-traceid-parentid-flags`; an all-zero trace id is invalid (W3C Trace Context). */
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The trace id of a `traceparent` header, or undefined when absent or malformed. */
+export function traceIdOf(traceparent: string | string[] | undefined): string | undefined {
+  const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim()) : null;
+  return match && !/^0+$/.test(match[1]) ? match[1] : undefined;
 }
 
 export class RequestStats {
@@ -26,10 +42,16 @@ export class RequestStats {
   private peakInFlight = 0;
   private lastHeaders: IncomingHttpHeaders = {};
   private aborted = 0;
+  private traces = new Map<string, number>();
 
-  /** Counts a request under `key` and follows it until its response closes. */
+  /** Counts a request under `key` (and under its trace id) and follows it until its response closes. */
   track(key: string, req: IncomingMessage, res: ServerResponse): void {
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    const traceId = traceIdOf(req.headers.traceparent);
+    if (traceId !== undefined) {
+      this.traces.set(traceId, (this.traces.get(traceId) ?? 0) + 1);
+      if (this.traces.size > MAX_TRACES) this.traces.delete(this.traces.keys().next().value!);
+    }
     this.lastHeaders = { ...req.headers };
     this.inFlight++;
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
@@ -49,6 +71,7 @@ export class RequestStats {
     this.peakInFlight = this.inFlight;
     this.lastHeaders = {};
     this.aborted = 0;
+    this.traces = new Map();
   }
 
   snapshot(): StatsSnapshot {
@@ -58,6 +81,7 @@ export class RequestStats {
       peakInFlight: this.peakInFlight,
       lastHeaders: this.lastHeaders,
       aborted: this.aborted,
+      traces: Object.fromEntries(this.traces),
     };
   }
 }

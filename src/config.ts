@@ -91,6 +91,30 @@ export interface EdgeConfig {
   readonly csrfHeaders: readonly string[];
 }
 
+/**
+ * Metrics and traces (src/observability/). Tracing follows OpenTelemetry's own variables, so
+ * a platform that sets them for every service configures the BFF too; unset, it is off and free.
+ */
+export interface ObservabilityConfig {
+  /** Prometheus text at `GET /metrics`, on the main port. Env `METRICS`. @default true */
+  readonly metrics: boolean;
+  /**
+   * Where spans are sent (OTLP over HTTP): `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given, else
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. Unset: no SDK is started and tracing costs
+   * nothing. Sampling follows `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG` (the SDK reads them).
+   * @default unset
+   */
+  readonly otlpTracesUrl: string | undefined;
+  /** `service.name` on every span. Env `OTEL_SERVICE_NAME`. @default storefront-bff */
+  readonly serviceName: string;
+  /**
+   * Resolver spans, when tracing is on: -1 none; 0 every resolver with code of its own (each
+   * then parents the backend calls it makes); n > 0 only resolvers that took at least n ms,
+   * recorded after the fact. Env `TRACE_RESOLVER_MS`. @default 100
+   */
+  readonly traceResolverMs: number;
+}
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   /** @default 127.0.0.1 (a container sets 0.0.0.0) */
@@ -111,6 +135,37 @@ export interface Config {
   readonly graphiql: boolean;
   readonly backends: Readonly<Record<ServiceName, BackendConfig>>;
   readonly edge: EdgeConfig;
+  readonly delivery: DeliveryConfig;
+  readonly observability: ObservabilityConfig;
+}
+
+/**
+ * The writes' asynchronous side (src/delivery, src/writes): the queue that carries order
+ * confirmations, audit events and compensations, and the records that make a repeated
+ * `idempotencyKey` give the same answer. Without Redis both live in this process's memory,
+ * which the server says at start: a restart loses what was still queued.
+ */
+export interface DeliveryConfig {
+  /** Redis for the durable queue (BullMQ) and the checkout records, shared by every instance. Env `REDIS_URL`. @default unset (in-process, not durable) */
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key they write, e.g. `bff` → `bff:deliveries:*`; one per deployment sharing a Redis. Env `DELIVERY_PREFIX`. @default bff */
+  readonly prefix: string;
+  /** Attempts of a notification or audit event before it is dead-lettered. Compensations are never: they retry until they succeed. Env `DELIVERY_ATTEMPTS`. @default 10 */
+  readonly attempts: number;
+  /** Wait before the first retry; it doubles after each failure (±20% jitter), up to `backoffMaxMs`. Env `DELIVERY_BACKOFF_MS`. @default 1000 */
+  readonly backoffMs: number;
+  /** Longest wait between two attempts. Env `DELIVERY_BACKOFF_MAX_MS`. @default 300000 */
+  readonly backoffMaxMs: number;
+  /** Deliveries in flight at once, per instance. Env `DELIVERY_CONCURRENCY`. @default 8 */
+  readonly concurrency: number;
+  /** Time budget of one attempt, the backend client's own retries included. Env `DELIVERY_ATTEMPT_TIMEOUT_MS`. @default 10000 */
+  readonly attemptTimeoutMs: number;
+  /** With Redis: how long a delivery held by an instance that died waits before another takes it over (BullMQ's lock). Env `DELIVERY_LOCK_MS`. @default 30000 */
+  readonly lockMs: number;
+  /** How long a checkout's answer is kept for its idempotency key, and a finished delivery's id for de-duplication. Env `IDEMPOTENCY_TTL_S`. @default 86400 */
+  readonly idempotencyTtlS: number;
+  /** Bearer token of the admin endpoint `/admin/deliveries` (16+ characters); unset turns the endpoint off. Env `ADMIN_TOKEN`. @default unset */
+  readonly adminToken: string | undefined;
 }
 
 /** The mocks' ports, 4001 to 4006 in the contract's order: the embedded default. */
@@ -170,6 +225,8 @@ export function loadConfig(env: Env = process.env): Config {
     graphiql: read.bool('GRAPHIQL', nodeEnv !== 'production'),
     backends: Object.freeze(backends),
     edge: readEdgeConfig(read, nodeEnv, problems),
+    delivery: readDeliveryConfig(read, problems),
+    observability: readObservabilityConfig(read),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
@@ -211,6 +268,48 @@ function readEdgeConfig(read: EnvReader, nodeEnv: Config['env'], problems: strin
     trustedDocuments,
     corsOrigins: Array.isArray(corsOrigins) ? Object.freeze([...corsOrigins]) : corsOrigins,
     csrfHeaders: Object.freeze(read.headerNames('CSRF_HEADERS', ['x-graphql-client-name', 'apollo-require-preflight', 'x-graphql-yoga-csrf'])),
+  });
+}
+
+function readDeliveryConfig(read: EnvReader, problems: string[]): DeliveryConfig {
+  const prefix = read.string('DELIVERY_PREFIX', 'bff');
+  // BullMQ joins key parts with ':' and its job ids may not contain one; a prefix is one word.
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) problems.push(`DELIVERY_PREFIX must be 1 to 64 letters, digits, '_', '.' or '-', got ${JSON.stringify(prefix)}`);
+  const adminToken = read.optional('ADMIN_TOKEN');
+  // Never echo the token: its length is enough to see what is wrong.
+  if (adminToken !== undefined && (adminToken.length < 16 || /\s/.test(adminToken))) {
+    problems.push(`ADMIN_TOKEN must be at least 16 characters without spaces, got ${adminToken.length} characters`);
+  }
+  const backoffMs = read.int('DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000);
+  const backoffMaxMs = read.int('DELIVERY_BACKOFF_MAX_MS', 300_000, 1, 86_400_000);
+  if (backoffMaxMs < backoffMs) problems.push(`DELIVERY_BACKOFF_MAX_MS (${backoffMaxMs}) must not be less than DELIVERY_BACKOFF_MS (${backoffMs})`);
+  return Object.freeze({
+    // The same Redis as rate limiting (validated there): one Redis per deployment.
+    redisUrl: read.optional('REDIS_URL'),
+    prefix,
+    attempts: read.int('DELIVERY_ATTEMPTS', 10, 1, 1000),
+    backoffMs,
+    backoffMaxMs,
+    concurrency: read.int('DELIVERY_CONCURRENCY', 8, 1, 1000),
+    attemptTimeoutMs: read.int('DELIVERY_ATTEMPT_TIMEOUT_MS', 10_000, 100, 600_000),
+    lockMs: read.int('DELIVERY_LOCK_MS', 30_000, 500, 3_600_000),
+    idempotencyTtlS: read.int('IDEMPOTENCY_TTL_S', 86_400, 60, 30 * 86_400),
+    adminToken,
+  });
+}
+
+function readObservabilityConfig(read: EnvReader): ObservabilityConfig {
+  const traces = read.optional('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const base = read.optional('OTEL_EXPORTER_OTLP_ENDPOINT');
+  // The spec's rule: the per-signal variable is the full URL; the general one gets /v1/traces.
+  const otlpTracesUrl = traces !== undefined
+    ? read.httpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', traces)
+    : base !== undefined ? read.httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', `${base.replace(/\/+$/, '')}/v1/traces`) : undefined;
+  return Object.freeze({
+    metrics: read.bool('METRICS', true),
+    otlpTracesUrl,
+    serviceName: read.string('OTEL_SERVICE_NAME', 'storefront-bff'),
+    traceResolverMs: read.int('TRACE_RESOLVER_MS', 100, -1, 600_000),
   });
 }
 
@@ -303,6 +402,18 @@ class EnvReader {
       }
     }
     return origins;
+  }
+
+  /** An http(s) URL, path allowed; `value` is what to check (the variable's value, maybe extended). */
+  httpUrl(name: string, value: string): string | undefined {
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+    } catch {
+      // reported below, with the variable's own value
+    }
+    this.problems.push(`${name} must be an http(s) URL such as http://jaeger:4318, got ${JSON.stringify(this.raw(name))}`);
+    return undefined;
   }
 
   url(name: string, fallback: string): string {

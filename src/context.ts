@@ -4,7 +4,11 @@ import { createBackendClients, type BackendClients, type BackendPools } from './
 import type { Config } from './config.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { FetchPlan } from './backends/fetch-plan.js';
+import { callCountsOf } from './observability/backend-observer.js';
+import { operationTraceOf } from './observability/tracing.js';
+import type { BffMetrics } from './observability/metrics.js';
 import { requestIdOf } from './plugins/use-request-id.js';
+import type { Writes } from './writes/index.js';
 
 /** A client may ask for less time than the default budget (never more) with this header. */
 export const REQUEST_TIMEOUT_HEADER = 'x-request-timeout-ms';
@@ -24,27 +28,31 @@ export interface RequestContext {
   readonly logger: Logger;
   readonly backends: BackendClients;
   readonly loaders: Loaders;
+  /** The mutations' side: the checkout saga and the delivery queue (one per server). */
+  readonly writes: Writes;
 }
 
 /** The context every resolver receives. */
 export type Context = YogaInitialContext & RequestContext;
 
 /** Builds each request's context: its id, its backend clients and its own DataLoaders. */
-export function contextFactory(config: Config, pools: BackendPools, logger: Logger) {
+export function contextFactory(config: Config, pools: BackendPools, logger: Logger, writes: Writes, metrics?: BffMetrics) {
   return (initial: YogaInitialContext): RequestContext => {
     const { request } = initial;
     const requestId = requestIdOf(request);
     const authorization = request.headers.get('authorization') ?? undefined;
     const deadline = performance.now() + requestBudgetMs(request, config.requestTimeoutMs);
     const plan = config.fetchPlan ? new FetchPlan() : undefined;
-    const backends = createBackendClients(pools, { signal: request.signal, deadline, requestId, authorization, plan });
+    const trace = operationTraceOf(initial);
+    const backends = createBackendClients(pools, { signal: request.signal, deadline, requestId, authorization, plan, calls: callCountsOf(request), trace });
     return {
       requestId,
       deadline,
       plan,
       logger: logger.child({ reqId: requestId }),
       backends,
-      loaders: createLoaders(backends, config),
+      loaders: createLoaders(backends, config, metrics?.batchSizes),
+      writes,
     };
   };
 }

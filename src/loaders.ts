@@ -16,9 +16,11 @@ function bulkLoader<V, K extends string = string>(
   maxBatchSize: number,
   fetchMany: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (value: V) => K,
+  onBatch?: (size: number) => void,
 ): DataLoader<K, V | null> {
   return new DataLoader(
     async (keys) => {
+      onBatch?.(keys.length);
       const byKey = new Map((await fetchMany(keys)).map((value) => [keyOf(value), value]));
       return keys.map((key) => byKey.get(key) ?? null);
     },
@@ -31,9 +33,11 @@ function groupedLoader<V>(
   maxBatchSize: number,
   fetchMany: (keys: readonly string[]) => Promise<V[]>,
   keyOf: (value: V) => string,
+  onBatch?: (size: number) => void,
 ): DataLoader<string, V[]> {
   return new DataLoader(
     async (keys) => {
+      onBatch?.(keys.length);
       const groups = new Map<string, V[]>(keys.map((key) => [key, []]));
       for (const value of await fetchMany(keys)) groups.get(keyOf(value))?.push(value);
       return keys.map((key) => groups.get(key)!);
@@ -42,17 +46,20 @@ function groupedLoader<V>(
   );
 }
 
+/** A loader's batch-size recorder (bff_dataloader_batch_size), by loader name. */
+export type BatchSizes = (loader: string) => (size: number) => void;
+
 /**
  * Every DataLoader of one GraphQL request. Made per request, never shared: their caches hold
- * what this request's credentials were allowed to see.
+ * what this request's credentials were allowed to see. `batchSizes` records each batch's size.
  */
-export function createLoaders(backends: BackendClients, config: Config) {
+export function createLoaders(backends: BackendClients, config: Config, batchSizes?: BatchSizes) {
   const limit = (name: keyof Config['backends']) => config.backends[name].maxBatchSize;
   let viewer: Promise<UserDto | null> | undefined;
   return {
-    user: bulkLoader<UserDto>(limit('users'), (ids) => backends.users.getUsers(ids), (u) => u.id),
-    product: bulkLoader<ProductDto>(limit('catalog'), (ids) => backends.catalog.getProducts(ids), (p) => p.id),
-    stock: bulkLoader<StockDto>(limit('inventory'), (ids) => backends.inventory.getStock(ids), (s) => s.productId),
+    user: bulkLoader<UserDto>(limit('users'), (ids) => backends.users.getUsers(ids), (u) => u.id, batchSizes?.('user')),
+    product: bulkLoader<ProductDto>(limit('catalog'), (ids) => backends.catalog.getProducts(ids), (p) => p.id, batchSizes?.('product')),
+    stock: bulkLoader<StockDto>(limit('inventory'), (ids) => backends.inventory.getStock(ids), (s) => s.productId, batchSizes?.('stock')),
     /**
      * Always asks for the most reviews per product the service gives, and lets the resolver
      * slice: `reviews(first: 3)`, `reviews(first: 10)` and `averageRating` then share one call.
@@ -61,9 +68,10 @@ export function createLoaders(backends: BackendClients, config: Config) {
       limit('reviews'),
       (ids) => backends.reviews.getByProducts(ids, MAX_REVIEWS_PER_PRODUCT),
       (r) => r.productId,
+      batchSizes?.('reviewsByProduct'),
     ),
-    reviewsByAuthor: groupedLoader<ReviewDto>(limit('reviews'), (ids) => backends.reviews.getByAuthors(ids), (r) => r.authorId),
-    ordersByUser: groupedLoader<OrderDto>(limit('orders'), (ids) => backends.orders.getByUsers(ids), (o) => o.userId),
+    reviewsByAuthor: groupedLoader<ReviewDto>(limit('reviews'), (ids) => backends.reviews.getByAuthors(ids), (r) => r.authorId, batchSizes?.('reviewsByAuthor')),
+    ordersByUser: groupedLoader<OrderDto>(limit('orders'), (ids) => backends.orders.getByUsers(ids), (o) => o.userId, batchSizes?.('ordersByUser')),
     /** The caller, asked of the users service at most once per request. */
     viewer: (): Promise<UserDto | null> => (viewer ??= backends.users.getMe()),
   };

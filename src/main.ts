@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { listen } from './listen.js';
 import { createLogger } from './logger.js';
+import { startTracing } from './observability/tracing.js';
 
 export async function main(beforeListen?: (config: Config) => Promise<{ close(): Promise<void> }>): Promise<void> {
   let config: Config;
@@ -23,6 +24,10 @@ export async function main(beforeListen?: (config: Config) => Promise<{ close():
     process.exit(1);
   });
 
+  // Before the server, so it is built with tracing on (or, with no OTLP endpoint, without any of it).
+  const { otlpTracesUrl, serviceName } = config.observability;
+  const tracing = await startTracing({ serviceName, otlpTracesUrl, logger });
+  if (tracing) logger.info({ url: otlpTracesUrl, serviceName }, 'tracing: spans exported by OTLP');
   const extra = await beforeListen?.(config);
   const bff = await listen(config, logger);
   logger.info({ url: `${bff.url}/graphql` }, config.graphiql ? `GraphiQL and GraphQL at ${bff.url}/graphql` : `GraphQL at ${bff.url}/graphql`);
@@ -31,6 +36,8 @@ export async function main(beforeListen?: (config: Config) => Promise<{ close():
     logger.info({ signal }, 'signal received');
     await bff.shutdown();
     await extra?.close();
+    // After the server: the last requests' spans are sent too.
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -6,13 +6,20 @@ import { contextFactory, type Context, type RequestContext } from './context.js'
 import { DEFAULT_QUERY } from './default-query.js';
 import { edgeOptions } from './edge/index.js';
 import { maskErrorForClients } from './mask-error.js';
+import { BackendObserver } from './observability/backend-observer.js';
+import { BffMetrics } from './observability/metrics.js';
+import { activeTracer } from './observability/tracing.js';
 import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
+import { useDeliveryAdmin } from './plugins/use-delivery-admin.js';
 import { useFetchPlan } from './plugins/use-fetch-plan.js';
+import { useMetrics } from './plugins/use-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
+import { useTracing } from './plugins/use-tracing.js';
 import { readinessCheck } from './readiness.js';
 import { resolvers } from './schema/resolvers.generated.js';
 import { typeDefs } from './schema/typeDefs.generated.js';
+import { createWrites } from './writes/index.js';
 
 export interface ServerDeps {
   config: Config;
@@ -25,10 +32,19 @@ export interface ServerDeps {
  */
 export function createServer({ config, logger }: ServerDeps) {
   const pools = createBackendPools(config, logger);
+  const { observability } = config;
+  // Recording costs a few counter increments per backend call; METRICS=off skips even those.
+  const metrics = observability.metrics ? new BffMetrics() : undefined;
+  if (metrics) {
+    metrics.watchBackends(pools, config);
+    for (const pool of Object.values(pools)) pool.observer = new BackendObserver(pool.service, config.backends[pool.service].url, metrics);
+  }
+  // The mutations' side, with the delivery queue's worker (src/writes, src/delivery).
+  const writes = createWrites(config, pools, logger);
   const edge = edgeOptions(config, logger);
   const yoga = createYoga<object, RequestContext>({
     schema: createSchema<Context>({ typeDefs, resolvers }),
-    context: contextFactory(config, pools, logger),
+    context: contextFactory(config, pools, logger, writes, metrics),
     maskedErrors: { maskError: maskErrorForClients },
     logging: logger.child({ component: 'yoga' }),
     landingPage: false,
@@ -42,8 +58,15 @@ export function createServer({ config, logger }: ServerDeps) {
     graphiql: config.graphiql ? { title: 'Storefront BFF', defaultQuery: DEFAULT_QUERY, additionalHeaders: { 'x-graphql-client-name': 'graphiql' } } : false,
     renderGraphiQL: renderOfflineGraphiQL,
     plugins: [
+      // First, so the operation's span is active around everything the others do (main.ts
+      // starts tracing before the server; when it is off this plugin is not even added).
+      ...(activeTracer() ? [useTracing({ resolverMinMs: observability.traceResolverMs })] : []),
       useRequestId(),
       useRequestLogging(logger),
+      // Before the edge's rate limit: a scrape is not a client's request.
+      ...(metrics ? [useMetrics({ metrics })] : []),
+      // Operators' view of the delivery queue; not installed at all without ADMIN_TOKEN.
+      ...(config.delivery.adminToken ? [useDeliveryAdmin({ token: config.delivery.adminToken, queue: writes.queue, logger })] : []),
       // A client that hangs up stops the execution, and (through request.signal) its backend calls.
       useExecutionCancellation(),
       ...edge.plugins,
@@ -54,7 +77,12 @@ export function createServer({ config, logger }: ServerDeps) {
     ],
   });
   // yoga.dispose() lets plugins release what they hold (the rate limiter's Redis connection).
-  return { yoga, pools, close: async (force = false) => void (await Promise.all([closeBackendPools(pools, force), yoga.dispose()])) };
+  // The delivery queue closes first: deliveries in progress still need the backend pools.
+  const close = async (force = false) => {
+    await writes.close(force);
+    await Promise.all([closeBackendPools(pools, force), yoga.dispose()]);
+  };
+  return { yoga, pools, writes, close };
 }
 
 export type BffServer = ReturnType<typeof createServer>;

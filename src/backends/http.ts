@@ -8,11 +8,13 @@ import {
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import type { Context as TraceContext } from '@opentelemetry/api';
 import { Pool, cacheStores, interceptors } from 'undici';
 import type { Logger } from 'pino';
 import type { BackendConfig, ServiceName } from '../config.js';
 import { BackendError } from './errors.js';
-import type { FetchPlan, FetchPlanEntry } from './fetch-plan.js';
+import type { FetchPlan } from './fetch-plan.js';
+import { BackendObserver, type CallCounts, type CallObservation } from '../observability/backend-observer.js';
 import { Coalescer } from './resilience/coalescer.js';
 import { MIN_USEFUL_MS, remainingMs, timeoutSignal, untilAborted } from './resilience/deadline.js';
 import { RateLimiter } from './resilience/rate-limiter.js';
@@ -35,6 +37,10 @@ export interface RequestScope {
   readonly authorization?: string;
   /** Where calls are recorded for `extensions.fetchPlan`, when it is on. */
   readonly plan?: FetchPlan;
+  /** Calls per backend, counted for the request's log line. */
+  readonly calls?: CallCounts;
+  /** The operation's trace context, when it is traced: the calls' spans are its children. */
+  readonly trace?: TraceContext;
 }
 
 /** Backends answer small JSON documents; anything larger than this is a fault, not data. */
@@ -65,6 +71,11 @@ export class BackendHttp {
   private readonly retryBudget: RetryBudget;
   private readonly shared = new SharedCalls<{ value: unknown; cached: boolean }>();
   private readonly coalescer: Coalescer | undefined;
+  /**
+   * Where every call is reported: fetch plan, call counts, metrics, spans. The server replaces
+   * this default (fetch plan and spans only) with one that also has the metrics.
+   */
+  observer: BackendObserver;
 
   constructor(
     readonly service: ServiceName,
@@ -84,9 +95,19 @@ export class BackendHttp {
       halfOpenAfter: config.breakerHalfOpenMs,
       breaker: new ConsecutiveBreaker(config.breakerThreshold),
     });
-    this.breaker.onBreak(() => logger.warn({ halfOpenAfterMs: config.breakerHalfOpenMs }, 'circuit opened: failing fast'));
-    this.breaker.onHalfOpen(() => logger.info('circuit half-open: letting one probe through'));
-    this.breaker.onReset(() => logger.info('circuit closed: backend healthy again'));
+    this.observer = new BackendObserver(service, config.url);
+    this.breaker.onBreak(() => {
+      logger.warn({ halfOpenAfterMs: config.breakerHalfOpenMs }, 'circuit opened: failing fast');
+      this.observer.circuit('open');
+    });
+    this.breaker.onHalfOpen(() => {
+      logger.info('circuit half-open: letting one probe through');
+      this.observer.circuit('half_open');
+    });
+    this.breaker.onReset(() => {
+      logger.info('circuit closed: backend healthy again');
+      this.observer.circuit('closed');
+    });
 
     this.bulkhead = bulkhead(config.concurrency, config.queue);
     this.bulkhead.onReject(() => logger.warn({ concurrency: config.concurrency, queue: config.queue }, 'bulkhead full: call rejected'));
@@ -116,7 +137,7 @@ export class BackendHttp {
    */
   async json<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>): Promise<T | null> {
     const started = performance.now();
-    const entry = scope.plan?.begin(this.service, `${request.method ?? 'GET'} ${request.path}`, countIds(request));
+    const observed = this.observer.begin(scope, request, countIds(request));
     // The caller's own deadline: it stops waiting then, even on a call shared with others.
     const remaining = remainingMs(scope.deadline);
     const deadline = timeoutSignal(remaining);
@@ -127,24 +148,26 @@ export class BackendHttp {
       }
       let result: { value: unknown; cached: boolean };
       if (this.config.dedupe && (request.method ?? 'GET') === 'GET') {
-        const shared = this.shared.run(dedupeKey(request), { signal, deadline: scope.deadline }, (call) =>
-          this.call({ ...scope, signal: call.signal }, request, check, entry),
+        const key = dedupeKey(request);
+        const shared = this.shared.run(key, { signal, deadline: scope.deadline }, (call) =>
+          this.call({ ...scope, signal: call.signal }, request, check, observed),
         );
-        if (shared.joined && entry) entry.source = 'deduped';
+        observed.shared(key, shared.joined);
         result = await shared.promise;
       } else {
-        result = await this.call({ ...scope, signal }, request, check, entry);
+        result = await this.call({ ...scope, signal }, request, check, observed);
       }
-      if (result.cached && entry) entry.source = 'cached';
-      if (entry) scope.plan!.end(entry, started);
+      observed.succeeded(result.cached);
       return result.value as T | null;
     } catch (error) {
-      const failure = error instanceof BackendError || scope.signal.aborted || !deadline.aborted
+      // Past the deadline is ours to report, whichever timer fired first: the bulkhead's wait
+      // (its own signal, same deadline) can beat `deadline` by a fraction of a millisecond.
+      const failure = error instanceof BackendError || scope.signal.aborted || (!deadline.aborted && remainingMs(scope.deadline) > 0)
         ? error
         : new BackendError(this.service, 'BACKEND_TIMEOUT', `no answer within the request's budget (${Math.round(remaining)} ms)`, { cause: error });
-      if (entry) scope.plan!.end(entry, started, failure as BackendError);
+      observed.failed(failure);
       this.logger.warn(
-        { reqId: scope.requestId, path: request.path, ms: Math.round(performance.now() - started), code: failure instanceof BackendError ? failure.code : 'ABORTED', err: error },
+        { reqId: scope.requestId, trace_id: observed.traceId, span_id: observed.spanId, path: request.path, ms: Math.round(performance.now() - started), code: failure instanceof BackendError ? failure.code : 'ABORTED', err: error },
         'backend call failed',
       );
       throw failure;
@@ -152,11 +175,11 @@ export class BackendHttp {
   }
 
   /** One logical call: retried when idempotent and worth it. */
-  private async call<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>, entry?: FetchPlanEntry) {
+  private async call<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>, observed: CallObservation) {
     const done = this.retryBudget.callStarted();
     try {
       const idempotent = (request.method ?? 'GET') === 'GET' || request.headers?.['idempotency-key'] !== undefined;
-      const attempt = () => this.attempt(scope, request, check, entry);
+      const attempt = () => this.attempt(scope, request, check, observed);
       if (!idempotent || this.config.retries === 0) return await attempt();
       return await withRetries(
         {
@@ -164,8 +187,10 @@ export class BackendHttp {
           baseMs: this.config.retryBaseMs,
           maxMs: MAX_BACKOFF_MS,
           budget: this.retryBudget,
-          onRetry: (n, delayMs, error) =>
-            this.logger.info({ reqId: scope.requestId, path: request.path, retry: n, delayMs: Math.round(delayMs), code: error.code, status: error.status }, 'retrying backend call'),
+          onRetry: (n, delayMs, error) => {
+            observed.retrying(n, delayMs, error);
+            this.logger.info({ reqId: scope.requestId, trace_id: observed.traceId, path: request.path, retry: n, delayMs: Math.round(delayMs), code: error.code, status: error.status }, 'retrying backend call');
+          },
         },
         scope.deadline,
         scope.signal,
@@ -177,7 +202,7 @@ export class BackendHttp {
   }
 
   /** One attempt, through the breaker, the rate limit and the bulkhead. */
-  private async attempt<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>, entry?: FetchPlanEntry) {
+  private async attempt<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>, observed: CallObservation) {
     try {
       return await this.breaker.execute(async () => {
         if (this.rateLimiter && !(await this.rateLimiter.acquire(scope.deadline, scope.signal))) {
@@ -185,7 +210,7 @@ export class BackendHttp {
         }
         // Waiting in the bulkhead's queue counts against the deadline too.
         const waitSignal = AbortSignal.any([scope.signal, timeoutSignal(remainingMs(scope.deadline))]);
-        return await untilAborted(this.bulkhead.execute(() => this.sendOnce(scope, request, check, entry), waitSignal), waitSignal);
+        return await untilAborted(this.bulkhead.execute(() => this.sendOnce(scope, request, check, observed), waitSignal), waitSignal);
       });
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
@@ -198,12 +223,11 @@ export class BackendHttp {
     }
   }
 
-  private sendOnce<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>, entry?: FetchPlanEntry) {
-    if (entry) entry.attempts++;
+  private sendOnce<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>, observed: CallObservation) {
     // Each attempt gets the smaller of its own timeout and what is left of the request's budget.
     const timeoutMs = Math.min(this.config.timeoutMs, remainingMs(scope.deadline));
     const attempt = AbortSignal.any([scope.signal, timeoutSignal(timeoutMs)]);
-    return send(this.target, request, scope.requestId, { attempt, caller: scope.signal, timeoutMs }, check);
+    return observed.attempt((trace) => send(this.target, request, scope.requestId, { attempt, caller: scope.signal, timeoutMs }, check, trace));
   }
 
   /** Whether the backend answers its `/health` within `timeoutMs`; for the readiness check. */

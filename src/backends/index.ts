@@ -3,6 +3,7 @@ import { SERVICE_NAMES, type Config, type ServiceName } from '../config.js';
 import { BackendHttp, type RequestScope } from './http.js';
 import { CatalogClient } from './catalog/client.js';
 import { InventoryClient } from './inventory/client.js';
+import { NotificationsClient } from './notifications/client.js';
 import { OrdersClient } from './orders/client.js';
 import { ReviewsClient } from './reviews/client.js';
 import { UsersClient } from './users/client.js';
@@ -33,6 +34,7 @@ export function createBackendClients(pools: BackendPools, scope: RequestScope) {
     catalog: new CatalogClient(pools.catalog, anonymous),
     reviews: new ReviewsClient(pools.reviews, anonymous),
     inventory: new InventoryClient(pools.inventory, anonymous),
+    notifications: new NotificationsClient(pools.notifications, anonymous),
   };
 }
 

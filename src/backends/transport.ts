@@ -1,3 +1,4 @@
+import { propagation, type Context as TraceContext } from '@opentelemetry/api';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { ServiceName } from '../config.js';
 import { BackendError, type BackendErrorCode } from './errors.js';
@@ -23,6 +24,8 @@ export interface Sent<T> {
   value: T | null;
   /** Answered by the HTTP cache (undici adds `age` to what it serves from cache). */
   cached: boolean;
+  /** The HTTP status, for metrics and spans. */
+  status: number;
 }
 
 /**
@@ -43,30 +46,34 @@ export async function send<T>(
   requestId: string,
   signals: { attempt: AbortSignal; caller: AbortSignal; timeoutMs: number },
   check: ShapeCheck<T>,
+  trace?: TraceContext,
 ): Promise<Sent<T>> {
   let response: Dispatcher.ResponseData;
+  const outgoing: Record<string, string> = {
+    accept: 'application/json',
+    'x-request-id': requestId,
+    ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...request.headers,
+  };
+  // W3C `traceparent`: the attempt's span (CallObservation.attempt), when it is traced.
+  if (trace) propagation.inject(trace, outgoing);
   try {
     response = await dispatcher.request({
       origin,
       method: request.method ?? 'GET',
       path: request.path + queryString(request.query),
-      headers: {
-        accept: 'application/json',
-        'x-request-id': requestId,
-        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...request.headers,
-      },
+      headers: outgoing,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       signal: signals.attempt,
     });
     const { statusCode: status, body, headers } = response;
     if (status >= 200 && status < 300) {
       const text = status === 204 ? '' : await body.text();
-      return { value: parse(service, request, status, text, check), cached: headers.age !== undefined };
+      return { value: parse(service, request, status, text, check), cached: headers.age !== undefined, status };
     }
     // The body of a failure is for nobody: drain it so the connection goes back to the pool.
     await body.dump().catch(() => undefined);
-    if (request.nullOn?.includes(status)) return { value: null, cached: headers.age !== undefined };
+    if (request.nullOn?.includes(status)) return { value: null, cached: headers.age !== undefined, status };
     throw new BackendError(service, codeForStatus(status), `${request.method ?? 'GET'} ${request.path} answered ${status}`, {
       status,
       retryAfterMs: retryAfterMs(headers['retry-after']),

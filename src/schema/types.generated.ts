@@ -6,6 +6,8 @@ import type { UserMapper } from './../mappers/user.mappers.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -16,12 +18,60 @@ export type Scalars = {
   Float: { input: number; output: number; }
 };
 
+export type CheckoutCall =
+  /** The orders service creates the order. */
+  | 'CREATE_ORDER'
+  /** The inventory service holds the units. */
+  | 'RESERVE_STOCK';
+
+export type CheckoutStep = {
+  __typename?: 'CheckoutStep';
+  call: CheckoutCall;
+  /** What the call made, when it is known: the order's id, the reservation's id. */
+  id: Maybe<Scalars['ID']['output']>;
+  status: CheckoutStepStatus;
+};
+
+export type CheckoutStepStatus =
+  /** Done, then undone because the other call failed. */
+  | 'COMPENSATED'
+  /** Done (or perhaps done: no answer came), and being undone in the background until it is. */
+  | 'COMPENSATING'
+  /** Not done. */
+  | 'FAILED'
+  /** Done, and kept. */
+  | 'SUCCEEDED';
+
 /** An amount of money. `amount` is a decimal string (never a float), e.g. `"12.50"`. */
 export type Money = {
   __typename?: 'Money';
   amount: Scalars['String']['output'];
   /** ISO 4217 code, e.g. `EUR`. */
   currency: Scalars['String']['output'];
+};
+
+/** Writes. A mutation may reach several backends; its payload says what it did to each. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Places an order for the viewer: needs the `Authorization: Bearer` token (`UNAUTHENTICATED`
+   * without one).
+   *
+   * The order is created and its stock reserved at the same time. Both happen or neither does:
+   * when one fails, the other is undone and `error` says why, as data (`OUT_OF_STOCK`,
+   * `ORDER_REJECTED`, `TEMPORARILY_UNAVAILABLE`). The order confirmation is sent afterwards; the
+   * answer does not wait for it.
+   *
+   * Safe to repeat: the same `idempotencyKey` (a retry, a double click, a second tab) gives the
+   * same answer, and the order is made once. After an `error`, a new attempt needs a new key.
+   */
+  placeOrder: PlaceOrderPayload;
+};
+
+
+/** Writes. A mutation may reach several backends; its payload says what it did to each. */
+export type MutationplaceOrderArgs = {
+  input: PlaceOrderInput;
 };
 
 export type Order = {
@@ -42,12 +92,56 @@ export type OrderItem = {
   unitPrice: Money;
 };
 
+export type OrderLineInput = {
+  productId: Scalars['ID']['input'];
+  /** 1 to 1000. */
+  quantity: Scalars['Int']['input'];
+};
+
 /** Relay-style page information for cursor pagination. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Pass as `after` to get the next page; null when there is none. */
   endCursor: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PlaceOrderError = {
+  __typename?: 'PlaceOrderError';
+  code: PlaceOrderErrorCode;
+  /** A sentence that can be shown to the customer. */
+  message: Scalars['String']['output'];
+};
+
+export type PlaceOrderErrorCode =
+  /** The order was refused (an unknown product, say). Nothing was ordered. */
+  | 'ORDER_REJECTED'
+  /** A product has fewer units available than asked for. Nothing was ordered. */
+  | 'OUT_OF_STOCK'
+  /** A service the order needs did not answer. Nothing was ordered; try again with a new `idempotencyKey`. */
+  | 'TEMPORARILY_UNAVAILABLE';
+
+export type PlaceOrderInput = {
+  /**
+   * Chosen by the client once per checkout (a UUID, say): 1 to 128 visible ASCII characters.
+   * Sent again, it returns the first answer instead of ordering twice.
+   */
+  idempotencyKey: Scalars['String']['input'];
+  /** 1 to 100 lines. */
+  items: Array<OrderLineInput>;
+};
+
+/** What `placeOrder` did. Exactly one of `order` and `error` is set. */
+export type PlaceOrderPayload = {
+  __typename?: 'PlaceOrderPayload';
+  /** Why nothing was ordered. */
+  error: Maybe<PlaceOrderError>;
+  /** The order, when it was placed. */
+  order: Maybe<Order>;
+  /** True when this is the answer given earlier to the same `idempotencyKey`. */
+  replayed: Scalars['Boolean']['output'];
+  /** Each call the checkout made to a backend, and what became of it. */
+  steps: Array<CheckoutStep>;
 };
 
 export type Product = {
@@ -249,14 +343,23 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CheckoutCall: ResolverTypeWrapper<'CREATE_ORDER' | 'RESERVE_STOCK'>;
+  CheckoutStep: ResolverTypeWrapper<Omit<CheckoutStep, 'call' | 'status'> & { call: ResolversTypes['CheckoutCall'], status: ResolversTypes['CheckoutStepStatus'] }>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CheckoutStepStatus: ResolverTypeWrapper<'SUCCEEDED' | 'FAILED' | 'COMPENSATED' | 'COMPENSATING'>;
   Money: ResolverTypeWrapper<Money>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderMapper>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   OrderItem: ResolverTypeWrapper<OrderItemMapper>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  OrderLineInput: OrderLineInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PlaceOrderError: ResolverTypeWrapper<Omit<PlaceOrderError, 'code'> & { code: ResolversTypes['PlaceOrderErrorCode'] }>;
+  PlaceOrderErrorCode: ResolverTypeWrapper<'OUT_OF_STOCK' | 'ORDER_REJECTED' | 'TEMPORARILY_UNAVAILABLE'>;
+  PlaceOrderInput: PlaceOrderInput;
+  PlaceOrderPayload: ResolverTypeWrapper<Omit<PlaceOrderPayload, 'error' | 'order' | 'steps'> & { error?: Maybe<ResolversTypes['PlaceOrderError']>, order?: Maybe<ResolversTypes['Order']>, steps: Array<ResolversTypes['CheckoutStep']> }>;
   Product: ResolverTypeWrapper<ProductMapper>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ProductConnection: ResolverTypeWrapper<ProductConnectionMapper>;
@@ -268,14 +371,20 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  CheckoutStep: CheckoutStep;
+  ID: Scalars['ID']['output'];
   Money: Money;
   String: Scalars['String']['output'];
+  Mutation: Record<PropertyKey, never>;
   Order: OrderMapper;
-  ID: Scalars['ID']['output'];
   OrderItem: OrderItemMapper;
   Int: Scalars['Int']['output'];
+  OrderLineInput: OrderLineInput;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  PlaceOrderError: PlaceOrderError;
+  PlaceOrderInput: PlaceOrderInput;
+  PlaceOrderPayload: Omit<PlaceOrderPayload, 'error' | 'order' | 'steps'> & { error?: Maybe<ResolversParentTypes['PlaceOrderError']>, order?: Maybe<ResolversParentTypes['Order']>, steps: Array<ResolversParentTypes['CheckoutStep']> };
   Product: ProductMapper;
   Float: Scalars['Float']['output'];
   ProductConnection: ProductConnectionMapper;
@@ -285,9 +394,23 @@ export type ResolversParentTypes = {
   User: UserMapper;
 };
 
+export type CheckoutCallResolvers = EnumResolverSignature<{ CREATE_ORDER?: any, RESERVE_STOCK?: any }, ResolversTypes['CheckoutCall']>;
+
+export type CheckoutStepResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CheckoutStep'] = ResolversParentTypes['CheckoutStep']> = {
+  call?: Resolver<ResolversTypes['CheckoutCall'], ParentType, ContextType>;
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CheckoutStepStatus'], ParentType, ContextType>;
+};
+
+export type CheckoutStepStatusResolvers = EnumResolverSignature<{ COMPENSATED?: any, COMPENSATING?: any, FAILED?: any, SUCCEEDED?: any }, ResolversTypes['CheckoutStepStatus']>;
+
 export type MoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  placeOrder?: Resolver<ResolversTypes['PlaceOrderPayload'], ParentType, ContextType, RequireFields<MutationplaceOrderArgs, 'input'>>;
 };
 
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
@@ -308,6 +431,20 @@ export type OrderItemResolvers<ContextType = Context, ParentType extends Resolve
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PlaceOrderErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlaceOrderError'] = ResolversParentTypes['PlaceOrderError']> = {
+  code?: Resolver<ResolversTypes['PlaceOrderErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PlaceOrderErrorCodeResolvers = EnumResolverSignature<{ ORDER_REJECTED?: any, OUT_OF_STOCK?: any, TEMPORARILY_UNAVAILABLE?: any }, ResolversTypes['PlaceOrderErrorCode']>;
+
+export type PlaceOrderPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlaceOrderPayload'] = ResolversParentTypes['PlaceOrderPayload']> = {
+  error?: Resolver<Maybe<ResolversTypes['PlaceOrderError']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['CheckoutStep']>, ParentType, ContextType>;
 };
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
@@ -357,10 +494,17 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
 };
 
 export type Resolvers<ContextType = Context> = {
+  CheckoutCall?: CheckoutCallResolvers;
+  CheckoutStep?: CheckoutStepResolvers<ContextType>;
+  CheckoutStepStatus?: CheckoutStepStatusResolvers;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderItem?: OrderItemResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PlaceOrderError?: PlaceOrderErrorResolvers<ContextType>;
+  PlaceOrderErrorCode?: PlaceOrderErrorCodeResolvers;
+  PlaceOrderPayload?: PlaceOrderPayloadResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

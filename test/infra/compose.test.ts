@@ -19,9 +19,13 @@ import {
   checkHealthchecks,
   checkImages,
   checkKnobsFollowShell,
+  checkLoopbackPorts,
   checkMockAnchors,
   checkMocks,
+  checkObservability,
+  checkProfiles,
   checkServiceSet,
+  checkThirdParty,
   checkVariablesHaveDefaults,
   dclintBin,
   envOf,
@@ -78,6 +82,7 @@ function dclint(file: string): { status: number | null; messages: unknown[]; out
 }
 
 const real = load(composeText);
+const readText = (rel: string) => (exists(rel) ? read(rel) : undefined);
 
 describe('docker-compose.yml', () => {
   it('uses ${VAR}s that all have defaults (runs without an .env file)', () => {
@@ -131,6 +136,24 @@ describe('docker-compose.yml', () => {
   it('keeps the mocks DRY with the x-mock / x-mock-env anchors', () => {
     expect(checkMockAnchors(real.doc)).toEqual([]);
   });
+
+  it('publishes every port on 127.0.0.1 only', () => {
+    expect(checkLoopbackPorts(real.data)).toEqual([]);
+  });
+
+  it('puts the optional services in the observability profile, third-party images pinned and health-checked', () => {
+    expect(checkProfiles(real.data)).toEqual([]);
+    expect(checkThirdParty(real.data)).toEqual([]);
+    const profiled = Object.entries(services(real.data)).filter(([, s]) => s.profiles !== undefined).map(([name]) => name);
+    expect(profiled.sort()).toEqual(['bff-traced', 'jaeger', 'prometheus']);
+  });
+
+  it('wires the profile: an untraced bff, a traced one exporting to Jaeger by OTLP, Prometheus scraping both', () => {
+    expect(checkObservability(real.data, readText)).toEqual([]);
+    const traced = loadConfig(containerEnv(real.data, 'bff-traced'));
+    expect(traced.observability.otlpTracesUrl).toBe('http://jaeger:4318/v1/traces');
+    expect(loadConfig(containerEnv(real.data, BFF)).observability.otlpTracesUrl).toBeUndefined();
+  });
 });
 
 describe('the containers as the code sees them', () => {
@@ -182,8 +205,9 @@ describe('the compose checks catch', () => {
   });
 
   it('variables without defaults and bad interpolation', () => {
-    expect(checkVariablesHaveDefaults(broken('${LOG_LEVEL:-info}', '${LOG_LEVEL}').raw)).toEqual([expect.stringMatching(/LOG_LEVEL/)]);
-    expect(checkVariablesHaveDefaults(broken('${LOG_LEVEL:-info}', '$(LOG_LEVEL)').raw)).toHaveLength(1);
+    // Reported once per service using it: bff, and bff-traced which merges the bff's environment.
+    expect(checkVariablesHaveDefaults(broken('${LOG_LEVEL:-info}', '${LOG_LEVEL}').raw)).toEqual([expect.stringMatching(/^services\.bff\..*LOG_LEVEL/), expect.stringMatching(/^services\.bff-traced\..*LOG_LEVEL/)]);
+    expect(checkVariablesHaveDefaults(broken('${LOG_LEVEL:-info}', '$(LOG_LEVEL)').raw)).toHaveLength(2);
   });
 
   it('a missing or extra service', () => {
@@ -249,6 +273,44 @@ describe('the compose checks catch', () => {
     expect(check(broken('      SHUTDOWN_GRACE_MS: "10000"\n', ''))).toEqual([]); // the BFF's default (10 s) applies
     expect(check(broken('      NODE_ENV: production\n', '      NODE_ENV: development\n'))).toHaveLength(1);
     expect(checkBff(real.data, { ...imageEnv.bff, HOST: '127.0.0.1' }, SHUTDOWN_GRACE_DEFAULT_MS)).toEqual([]); // compose sets HOST too
+  });
+
+  it('ports published beyond loopback', () => {
+    expect(checkLoopbackPorts(broken("'127.0.0.1:9090:9090'", "'9090:9090'").data)).toEqual(['prometheus: publishes 9090:9090 on all interfaces, expected 127.0.0.1']);
+    expect(checkLoopbackPorts(broken("'127.0.0.1:16686:16686'", "'0.0.0.0:16686:16686'").data)).toHaveLength(1);
+  });
+
+  it('third-party images not pinned, outside the profile, or without a health check', () => {
+    expect(checkThirdParty(broken('jaegertracing/jaeger:2.10.0', 'jaegertracing/jaeger:latest').data)).toEqual([expect.stringMatching(/^jaeger: .*not pinned/)]);
+    expect(checkThirdParty(broken('prom/prometheus:v3.5.0', 'prom/prometheus:v3').data)).toHaveLength(1);
+    const unprofiled = broken(/(\n {2}prometheus:[\s\S]*?) {4}profiles:\n {6}- observability\n/, '$1');
+    expect(checkThirdParty(unprofiled.data)).toEqual(['prometheus: a third-party service outside any profile']);
+    expect(checkServiceSet(unprofiled.data)).toEqual(['unexpected service "prometheus" (put extra services behind a profile)']);
+    expect(checkThirdParty(broken(/ {4}healthcheck:\n {6}# its health-check[\s\S]*?start_period: 10s\n/, '').data)).toEqual(['jaeger: no healthcheck']);
+    expect(checkThirdParty(broken('http://127.0.0.1:9090/-/healthy', 'http://prometheus:9090/-/healthy').data)).toHaveLength(1);
+    expect(checkProfiles(broken('      - observability\n', '      - tracing\n').data)).toHaveLength(1);
+  });
+
+  it('tracing switched on outside the profile, exported to the wrong place, or with other settings', () => {
+    const check = (b: { data: Obj }) => checkObservability(b.data, readText);
+    expect(check(broken('      NODE_ENV: production\n', '      NODE_ENV: production\n      OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318\n'))).toEqual([expect.stringMatching(/^bff: sets an OTLP endpoint/)]);
+    expect(check(broken('http://jaeger:4318', 'http://jaeger:4317'))).toEqual([expect.stringMatching(/not OTLP\/HTTP's 4318/)]);
+    expect(check(broken('http://jaeger:4318', 'http://zipkin:4318'))).toEqual([expect.stringMatching(/"zipkin", which is not a service/), expect.stringMatching(/does not wait for zipkin/)]);
+    expect(check(broken(/( {6}inventory:\n {8}condition: service_healthy\n) {6}jaeger:\n {8}condition: service_healthy\n/, '$1'))).toEqual(['bff-traced: does not wait for jaeger to be healthy']);
+    expect(check(broken('      OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318\n', ''))).toEqual(['no BFF in the observability profile exports traces (OTEL_EXPORTER_OTLP_ENDPOINT)']);
+    expect(check(broken('      <<: *bff-env\n', '      NODE_ENV: production\n'))).not.toEqual([]);
+  });
+
+  it('Prometheus not scraping a BFF, or scraping what is not there', () => {
+    const withConfig = (config: string) => checkObservability(real.data, (rel) => (rel === 'observability/prometheus.yml' ? config : readText(rel)));
+    const config = read('observability/prometheus.yml');
+    expect(withConfig(mutate(config, "- targets: ['bff-traced:4000']", "- targets: ['bff-traced:4010']"))).toEqual([
+      'prometheus: scrapes bff-traced:4010, but bff-traced listens on PORT=4000',
+      'prometheus: does not scrape bff-traced:4000/metrics',
+    ]);
+    expect(withConfig(mutate(config, "'bff:4000'", "'bff-untraced:4000'"))).toHaveLength(2);
+    expect(withConfig(mutate(config, 'metrics_path: /metrics', 'metrics_path: /stats'))).toHaveLength(2);
+    expect(checkObservability(broken('./observability/prometheus.yml:', './observability/prom.yml:').data, readText)).toEqual([expect.stringMatching(/no readable config/)]);
   });
 
   it('mocks that repeat their settings instead of merging the anchor', () => {

@@ -40,7 +40,7 @@ describe('/__stats', () => {
 
     const reset = await fetch(`${users}/__stats/reset`, { method: 'POST' });
     expect(reset.status).toBe(204);
-    expect(await stats(users)).toEqual({ requests: {}, inFlight: 0, peakInFlight: 0, lastHeaders: {}, aborted: 0 });
+    expect(await stats(users)).toEqual({ requests: {}, inFlight: 0, peakInFlight: 0, lastHeaders: {}, aborted: 0, traces: {} });
   });
 
   it('uses route keys that MockBackends.routeKeys lists', () => {

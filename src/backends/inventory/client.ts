@@ -1,13 +1,24 @@
 import { z } from 'zod';
 import type { BackendHttp, RequestScope } from '../http.js';
-import { checkWith, itemsOf } from '../shape.js';
+import { checkWith, ignoreBody, itemsOf } from '../shape.js';
 
 export const StockDto = z.object({ productId: z.string(), available: z.number().int() });
 export type StockDto = z.infer<typeof StockDto>;
 
-const checkStock = checkWith(itemsOf(StockDto));
+export const ReservationDto = z.object({ id: z.string(), orderId: z.string(), status: z.string() });
+export type ReservationDto = z.infer<typeof ReservationDto>;
 
-/** The inventory service: stock levels in bulk. */
+/** The body of `POST /reservations`. */
+export interface NewReservationInput {
+  /** The order the units are held for (see src/writes/keys.ts for what checkout sends). */
+  readonly orderId: string;
+  readonly items: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>;
+}
+
+const checkStock = checkWith(itemsOf(StockDto));
+const checkReservation = checkWith(ReservationDto);
+
+/** The inventory service: stock levels in bulk, and reservations (checkout's writes). */
 export class InventoryClient {
   constructor(
     private readonly http: BackendHttp,
@@ -16,5 +27,24 @@ export class InventoryClient {
 
   async getStock(productIds: readonly string[]): Promise<StockDto[]> {
     return this.http.items(this.scope, { path: '/stock', idsParam: 'productIds', ids: productIds }, checkStock);
+  }
+
+  /**
+   * Holds units for an order, all lines or none. Short stock is a BackendError with status
+   * 409. `idempotencyKey` makes a resend a replay of the first answer: nothing is held twice.
+   */
+  async reserve(input: NewReservationInput, idempotencyKey: string): Promise<ReservationDto> {
+    const request = { method: 'POST' as const, path: '/reservations', body: input, headers: { 'idempotency-key': idempotencyKey } };
+    return (await this.http.json(this.scope, request, checkReservation))!;
+  }
+
+  /**
+   * Releases a reservation (a compensation): true when released (releasing twice is a no-op),
+   * false when there is no such reservation, so nothing to undo. DELETE is idempotent, but the
+   * transport retries only calls that carry a key, so it carries one.
+   */
+  async release(id: string, idempotencyKey: string): Promise<boolean> {
+    const request = { method: 'DELETE' as const, path: `/reservations/${encodeURIComponent(id)}`, headers: { 'idempotency-key': idempotencyKey }, nullOn: [404] };
+    return (await this.http.json(this.scope, request, ignoreBody)) !== null;
   }
 }

@@ -16,6 +16,12 @@ export const OrderDto = z.object({
 });
 export type OrderDto = z.infer<typeof OrderDto>;
 
+/** The body of `POST /orders`. Prices are the catalog's, never the client's. */
+export interface NewOrderInput {
+  readonly userId: string;
+  readonly items: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>;
+}
+
 const checkOrder = checkWith(OrderDto);
 const checkOrders = checkWith(itemsOf(OrderDto));
 
@@ -39,6 +45,42 @@ export class OrdersClient {
   async getByUsers(userIds: readonly string[]): Promise<OrderDto[]> {
     const request = { path: '/orders', query: { userIds }, headers: this.credentials() };
     return (await this.http.json(this.scope, request, checkOrders))?.items ?? [];
+  }
+
+  /**
+   * Creates an order for the request's user. `idempotencyKey` makes a resend (the transport's
+   * retry, a client repeating its checkout) a replay of the first answer: one order.
+   */
+  async createOrder(input: NewOrderInput, idempotencyKey: string): Promise<OrderDto> {
+    const request = { method: 'POST' as const, path: '/orders', body: input, headers: { ...this.credentials(), 'idempotency-key': idempotencyKey } };
+    return (await this.http.json(this.scope, request, checkOrder))!;
+  }
+
+  /**
+   * Re-sends a creation made earlier with `idempotencyKey` that got no answer, to learn what
+   * came of it: the backend replays its first answer, or makes the order now if the first
+   * never arrived. For compensations run from the delivery queue, with no user present: the
+   * token goes along when the scope has one (the contract does not ask for it on POST /orders).
+   */
+  async replayCreateOrder(input: NewOrderInput, idempotencyKey: string): Promise<OrderDto> {
+    const request = { method: 'POST' as const, path: '/orders', body: input, headers: { ...this.optionalCredentials(), 'idempotency-key': idempotencyKey } };
+    return (await this.http.json(this.scope, request, checkOrder))!;
+  }
+
+  /**
+   * Cancels an order (a compensation); null when there is no such order, which for a
+   * compensation means there is nothing to undo. Cancelling twice answers the same, so it can
+   * be retried freely; the token goes along when the scope has one (queued compensations run
+   * without a user; the contract does not ask for it here).
+   */
+  async cancelOrder(id: string, idempotencyKey: string): Promise<OrderDto | null> {
+    const path = `/orders/${encodeURIComponent(id)}/cancel`;
+    const request = { method: 'POST' as const, path, headers: { ...this.optionalCredentials(), 'idempotency-key': idempotencyKey }, nullOn: [404] };
+    return this.http.json(this.scope, request, checkOrder);
+  }
+
+  private optionalCredentials(): Record<string, string> {
+    return this.scope.authorization ? { authorization: this.scope.authorization } : {};
   }
 
   private credentials(): Record<string, string> {

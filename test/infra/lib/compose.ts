@@ -219,6 +219,17 @@ export function envOf(svc: Obj): Record<string, string | null> {
   return out;
 }
 
+/** Images built by a service of this file (the rest are third-party, pulled from a registry). */
+function localImages(data: Obj): Set<string> {
+  return new Set(Object.values(services(data)).filter((s) => s.build !== undefined && typeof s.image === 'string').map((s) => String(s.image)));
+}
+
+/** Services running an image of this repository (built here), as opposed to third-party ones. */
+function ownServices(data: Obj): Record<string, Obj> {
+  const local = localImages(data);
+  return Object.fromEntries(Object.entries(services(data)).filter(([, s]) => s.build !== undefined || local.has(String(s.image))));
+}
+
 function activeServices(data: Obj): Record<string, Obj> {
   // services in a profile only start with --profile; the default stack is the rest
   return Object.fromEntries(Object.entries(services(data)).filter(([, s]) => !Array.isArray(s.profiles) || s.profiles.length === 0));
@@ -256,12 +267,13 @@ export function checkServiceSet(data: Obj): string[] {
 }
 
 /**
- * Every service has an exec-form health check that probes /health on the service's own port
- * (written as a number, or as process.env.PORT when the service sets PORT).
+ * Every service running one of our images has an exec-form health check that probes /health on
+ * the service's own port (written as a number, or as process.env.PORT when the service sets
+ * PORT). Third-party services: checkThirdParty.
  */
 export function checkHealthchecks(data: Obj): string[] {
   const p: string[] = [];
-  for (const [name, svc] of Object.entries(services(data))) {
+  for (const [name, svc] of Object.entries(ownServices(data))) {
     const test = healthTest(svc);
     const hc = svc.healthcheck;
     if (!test || !isObj(hc)) {
@@ -461,6 +473,8 @@ export function checkImages(data: Obj, df: Dockerfile, dockerfileExists: (rel: s
       p.push(`${name}: neither build nor image`);
       continue;
     }
+    // A third-party image (Jaeger, Prometheus) is allowed behind a profile; checkThirdParty pins it.
+    if (!builders.has(svc.image) && Array.isArray(svc.profiles) && svc.profiles.length > 0) continue;
     if (!builders.has(svc.image)) p.push(`${name}: image ${svc.image} is not built by any service of this file`);
     if (svc.pull_policy !== 'never') p.push(`${name}: uses the locally built ${svc.image}: set pull_policy: never`);
   }
@@ -532,6 +546,127 @@ export function checkMockAnchors(doc: Document): string[] {
     if (!mergesFrom(node, isMap(xMock) ? xMock.anchor : undefined)) p.push(`${mock}: does not merge the x-mock anchor (<<: *${isMap(xMock) ? xMock.anchor : 'mock'})`);
     const env = node.get('environment', true);
     if (!mergesFrom(env, isMap(xEnv) ? xEnv.anchor : undefined)) p.push(`${mock}: environment does not merge the x-mock-env anchor`);
+  }
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// the observability profile
+
+/** The one profile: optional services start only with `docker compose --profile observability up`. */
+export const OBSERVABILITY_PROFILE = 'observability';
+/** The OTLP/HTTP port (the BFF's exporter speaks OTLP over HTTP). */
+export const OTLP_HTTP_PORT = 4318;
+
+/** Every service with `profiles` is in the observability profile, and only that. */
+export function checkProfiles(data: Obj): string[] {
+  const p: string[] = [];
+  for (const [name, svc] of Object.entries(services(data))) {
+    if (svc.profiles === undefined) continue;
+    if (JSON.stringify(svc.profiles) !== JSON.stringify([OBSERVABILITY_PROFILE])) {
+      p.push(`${name}: profiles ${JSON.stringify(svc.profiles)}, expected ["${OBSERVABILITY_PROFILE}"]`);
+    }
+  }
+  return p;
+}
+
+/** Every port any service publishes is bound to 127.0.0.1: nothing is reachable from the network. */
+export function checkLoopbackPorts(data: Obj): string[] {
+  const p: string[] = [];
+  for (const [name, svc] of Object.entries(services(data))) {
+    for (const m of publishedPorts(svc)) if (m.ip !== '127.0.0.1') p.push(`${name}: publishes ${m.host}:${m.container} on ${m.ip || 'all interfaces'}, expected 127.0.0.1`);
+  }
+  return p;
+}
+
+/**
+ * Third-party services (images not built here): pinned to a release (`name:1.2.3`, `name:v1.2.3`
+ * or a digest; never `latest` or a bare major), only behind a profile, with an exec-form health
+ * check probing http://127.0.0.1:<port>/ inside the container (their images have wget, not node).
+ */
+export function checkThirdParty(data: Obj): string[] {
+  const p: string[] = [];
+  const own = ownServices(data);
+  for (const [name, svc] of Object.entries(services(data))) {
+    if (own[name]) continue;
+    const image = String(svc.image ?? '');
+    if (!/@sha256:[0-9a-f]{64}$/.test(image) && !/:v?\d+\.\d+\.\d+$/.test(image)) p.push(`${name}: image ${image || '(none)'} is not pinned to a release (name:1.2.3 or a digest)`);
+    if (!Array.isArray(svc.profiles) || svc.profiles.length === 0) p.push(`${name}: a third-party service outside any profile`);
+    const test = healthTest(svc);
+    if (!test) {
+      p.push(`${name}: no healthcheck`);
+      continue;
+    }
+    if (test[0] !== 'CMD') p.push(`${name}: healthcheck test should be exec form ["CMD", ...], got ${JSON.stringify(test[0])}`);
+    if (!/http:\/\/127\.0\.0\.1:\d+\//.test(test.slice(1).join(' '))) p.push(`${name}: healthcheck does not probe http://127.0.0.1:<port>/ in its container`);
+  }
+  return p;
+}
+
+/**
+ * Tracing and metrics wired as the profile promises:
+ * - the default bff sets no OTLP endpoint (tracing off, free);
+ * - a BFF in the profile (same image as bff, same settings) exports to a profile service's
+ *   OTLP/HTTP port, and waits for that service to be healthy;
+ * - Prometheus (in the profile) mounts a config file that exists and scrapes every BFF's
+ *   /metrics at <service>:<its PORT>, and no target that is not a service.
+ */
+export function checkObservability(data: Obj, readText: (rel: string) => string | undefined): string[] {
+  const p: string[] = [];
+  const all = services(data);
+  const bff = all[BFF];
+  if (!bff) return ['no bff service'];
+  const inProfile = (svc: Obj | undefined) => Array.isArray(svc?.profiles) && svc.profiles.includes(OBSERVABILITY_PROFILE);
+  const otlp = (svc: Obj) => envOf(svc).OTEL_EXPORTER_OTLP_ENDPOINT ?? envOf(svc).OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? '';
+  if (otlp(bff) !== '') p.push(`bff: sets an OTLP endpoint (${otlp(bff)}): the default stack's BFF must run untraced`);
+
+  const bffs = Object.entries(all).filter(([, s]) => s.image === bff.image);
+  const traced = bffs.filter(([name, s]) => name !== BFF && inProfile(s) && otlp(s) !== '');
+  if (traced.length === 0) p.push(`no BFF in the ${OBSERVABILITY_PROFILE} profile exports traces (OTEL_EXPORTER_OTLP_ENDPOINT)`);
+  for (const [name, svc] of traced) {
+    let url: URL | undefined;
+    try {
+      url = new URL(otlp(svc));
+    } catch {
+      p.push(`${name}: OTEL_EXPORTER_OTLP_ENDPOINT ${otlp(svc)} is not a URL`);
+    }
+    if (url) {
+      if (!inProfile(all[url.hostname])) p.push(`${name}: exports to "${url.hostname}", which is not a service of the ${OBSERVABILITY_PROFILE} profile`);
+      if (url.port !== String(OTLP_HTTP_PORT)) p.push(`${name}: exports to port ${url.port || '(default)'}, not OTLP/HTTP's ${OTLP_HTTP_PORT}`);
+      const dep = isObj(svc.depends_on) ? svc.depends_on[url.hostname] : undefined;
+      if (!isObj(dep) || dep.condition !== 'service_healthy') p.push(`${name}: does not wait for ${url.hostname} to be healthy`);
+    }
+    const mine = envOf(svc);
+    for (const [key, value] of Object.entries(envOf(bff))) {
+      if (mine[key] !== value) p.push(`${name}: ${key} is ${JSON.stringify(mine[key] ?? null)}, the bff's is ${JSON.stringify(value)}: run the same settings`);
+    }
+  }
+
+  const prometheus = Object.entries(all).filter(([, s]) => String(s.image ?? '').startsWith('prom/prometheus:'));
+  if (prometheus.length !== 1) return [...p, `expected one prom/prometheus service, found ${prometheus.length}`];
+  const [promName, prom] = prometheus[0]!;
+  if (!inProfile(prom)) p.push(`${promName}: not in the ${OBSERVABILITY_PROFILE} profile`);
+  const mount = (Array.isArray(prom.volumes) ? prom.volumes : []).map(String).find((v) => v.split(':')[1] === '/etc/prometheus/prometheus.yml');
+  const source = mount?.split(':')[0]?.replace(/^\.\//, '');
+  const text = source === undefined ? undefined : readText(source);
+  if (text === undefined) return [...p, `${promName}: no readable config mounted at /etc/prometheus/prometheus.yml (${mount ?? 'no mount'})`];
+  const config: unknown = parseDocument(text).toJS();
+  const jobs = isObj(config) && Array.isArray(config.scrape_configs) ? config.scrape_configs.filter(isObj) : [];
+  const targets = new Map<string, string>();
+  for (const job of jobs) {
+    const path = String(job.metrics_path ?? '/metrics');
+    for (const sc of Array.isArray(job.static_configs) ? job.static_configs.filter(isObj) : []) {
+      for (const t of Array.isArray(sc.targets) ? sc.targets : []) targets.set(String(t), path);
+    }
+  }
+  for (const [target] of targets) {
+    const [host, port] = target.split(':');
+    if (!all[host!]) p.push(`${promName}: scrapes ${target}, but "${host}" is not a service`);
+    else if (envOf(all[host!]!).PORT !== port) p.push(`${promName}: scrapes ${target}, but ${host} listens on PORT=${envOf(all[host!]!).PORT ?? 'unset'}`);
+  }
+  for (const [name, svc] of bffs) {
+    const target = `${name}:${envOf(svc).PORT ?? '?'}`;
+    if (targets.get(target) !== '/metrics') p.push(`${promName}: does not scrape ${target}/metrics`);
   }
   return p;
 }

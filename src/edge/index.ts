@@ -1,0 +1,59 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { REQUEST_TIMEOUT_HEADER } from '../context.js';
+import { useCostLimit } from '../plugins/use-cost-limit.js';
+import { corsOptions, useCorsPolicy } from '../plugins/use-cors-policy.js';
+import { useCsrfPrevention } from '../plugins/use-csrf-prevention.js';
+import { useErrorLog } from '../plugins/use-error-log.js';
+import { useMalformedParams } from '../plugins/use-malformed-params.js';
+import { useProductionHardening } from '../plugins/use-production-hardening.js';
+import { useRateLimit } from '../plugins/use-rate-limit.js';
+import { useRequestLimits } from '../plugins/use-request-limits.js';
+import { useTrustedDocuments } from '../plugins/use-trusted-documents.js';
+
+/**
+ * Everything between the internet and the resolvers, from `config.edge`: yoga's own options
+ * (body size, batching, CORS) and the plugins, in the order a request meets them:
+ *  1. `onRequest`: rate limit (before the body is read);
+ *  2. `onRequestParse`: CSRF header, malformed GET parameters, body size (yoga), batch size (yoga);
+ *  3. `onParams`: trusted documents;
+ *  4. parse and validate, cached per document: tokens, depth, aliases, directives, root
+ *     fields, introspection, suggestions;
+ *  5. `onExecute`, before any resolver: list sizes and cost, with the variables.
+ */
+export function edgeOptions(config: Config, logger: Logger) {
+  const { edge } = config;
+  const plugins: Plugin[] = [
+    ...(edge.rateLimitPoints > 0
+      ? [useRateLimit({ points: edge.rateLimitPoints, windowSeconds: edge.rateLimitWindowS, redisUrl: edge.redisUrl, trustProxy: edge.trustProxy, logger })]
+      : []),
+    useCsrfPrevention({ requestHeaders: edge.csrfHeaders }),
+    useCorsPolicy(),
+    useMalformedParams(),
+    ...(edge.trustedDocuments ? [useTrustedDocuments({ manifest: edge.trustedDocuments })] : []),
+    useRequestLimits({
+      maxDepth: edge.maxDepth,
+      maxAliases: edge.maxAliases,
+      maxDirectives: edge.maxDirectives,
+      maxTokens: edge.maxTokens,
+      maxRootFields: edge.maxRootFields,
+    }),
+    useProductionHardening({ introspection: edge.introspection, fieldSuggestions: edge.fieldSuggestions }),
+    useCostLimit({ maxCost: edge.maxCost, maxListSize: edge.maxListSize }),
+    useErrorLog(logger),
+  ];
+  return {
+    // Counted while streaming too, so a chunked body without Content-Length stops at the limit.
+    maxRequestBodySize: edge.maxBodyBytes,
+    // Off by default: a batch multiplies every per-request limit by its length, and HTTP/2
+    // already makes separate requests cheap. `BATCH_LIMIT=n` allows up to n; more is a 413.
+    batching: edge.batchLimit > 0 ? { limit: edge.batchLimit } : false,
+    // No Upload in the schema: no reason to parse multipart bodies at all.
+    multipart: false,
+    // The headers our clients send: a page may set anything else, but the browser will not let it.
+    cors: corsOptions({ origins: edge.corsOrigins, allowedHeaders: ['content-type', 'authorization', 'x-request-id', REQUEST_TIMEOUT_HEADER, ...edge.csrfHeaders] }),
+    extraParamNames: edge.trustedDocuments ? ['documentId'] : undefined,
+    plugins,
+  };
+}

@@ -1,0 +1,24 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { originalOfMasked } from '../mask-error.js';
+import { requestIdOf } from './use-request-id.js';
+
+/**
+ * The other half of error masking: the client got "Unexpected error.", the log gets the error
+ * itself, with the request id the client also got, so a support ticket finds it. Errors of a
+ * field (with a `path`) are logged by useRequestLogging already; this covers the ones raised
+ * outside execution (request parsing, a plugin, the context factory).
+ */
+export function useErrorLog(logger: Logger): Plugin {
+  return {
+    onResultProcess({ request, result }) {
+      for (const single of Array.isArray(result) ? result : [result]) {
+        const errors = single && typeof single === 'object' && 'errors' in single ? single.errors : undefined;
+        for (const error of errors ?? []) {
+          const original = originalOfMasked(error);
+          if (original && !error.path) logger.error({ reqId: requestIdOf(request), err: original }, 'unexpected error, masked for the client');
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { defaultExtractPersistedOperationId, usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import { readTrustedDocuments } from '../edge/trusted-documents.js';
+
+export interface TrustedDocumentsOptions {
+  /** Path of the manifest `{ "<sha256 hex of the document>": "<document>" }`. */
+  manifest: string;
+}
+
+/**
+ * Trusted documents: only operations listed in a manifest built with the frontend run; any
+ * other query is refused before parsing. A client names the document by its sha256 hash, in
+ * either form clients use:
+ *  - `{ "documentId": "sha256:<hash>" }` (or the bare hash), the GraphQL-over-HTTP proposal;
+ *  - `{ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "<hash>" } } }`, the
+ *    automatic-persisted-queries form that Apollo Client and yoga's clients send.
+ * Both work over GET too. The server needs `extraParamNames: ['documentId']` so yoga accepts the
+ * parameter. Built on yoga's persisted-operations plugin; listed documents are still validated
+ * (validation is cached), so every limit applies to them as well.
+ */
+export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin {
+  const documents = readTrustedDocuments(options.manifest);
+  const http = { status: 400 };
+  return usePersistedOperations({
+    allowArbitraryOperations: false,
+    getPersistedOperation: (hash) => documents.get(hash) ?? null,
+    extractPersistedOperationId(params, request, context) {
+      const documentId = (params as GraphQLParams & { documentId?: unknown }).documentId;
+      if (typeof documentId === 'string') return documentId.replace(/^sha256:/, '');
+      return defaultExtractPersistedOperationId(params, request, context);
+    },
+    customErrors: {
+      persistedQueryOnly: {
+        message: 'Only trusted documents run here: send the document\'s hash as `documentId` or `extensions.persistedQuery.sha256Hash`, not a query.',
+        extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http },
+      },
+      keyNotFound: {
+        message: 'No document named: send the document\'s hash as `documentId` or `extensions.persistedQuery.sha256Hash`.',
+        extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http },
+      },
+      notFound: {
+        message: 'This document is not in the list of trusted documents: it was not built with this frontend.',
+        extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http },
+      },
+    },
+  }) as Plugin;
+}

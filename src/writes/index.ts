@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { BackendPools } from '../backends/index.js';
+import type { Config } from '../config.js';
+import type { Context } from '../context.js';
+import { createDeliveryQueue, type DeliveryQueue } from '../delivery/index.js';
+import { connectRedis } from '../delivery/redis.js';
+import type { PlaceOrderInput } from '../schema/types.generated.js';
+import { auditLogger, checkoutHandlers } from './deliveries.js';
+import { MemoryLedger, RedisLedger, type CheckoutLedger } from './ledger.js';
+import type { PlaceOrderResult } from './outcome.js';
+import { Checkout } from './place-order.js';
+
+export type { PlaceOrderResult } from './outcome.js';
+
+/** The write side of the BFF: the mutations, and the delivery queue behind them. */
+export interface Writes {
+  readonly queue: DeliveryQueue;
+  readonly ledger: CheckoutLedger;
+  placeOrder(ctx: Context, input: PlaceOrderInput): Promise<PlaceOrderResult>;
+  /** Closes the queue (see DeliveryQueue.close), then Redis. Call before the backend pools close: deliveries in progress need them. */
+  close(force?: boolean): Promise<void>;
+}
+
+/**
+ * Wires the writes once per server: with `REDIS_URL`, one Redis connection for the checkout
+ * records and the durable queue (plus the worker's own); without, both in memory. The queue's
+ * worker starts here, so every instance delivers what any instance queued.
+ */
+export function createWrites(config: Config, pools: BackendPools, logger: Logger): Writes {
+  const { delivery } = config;
+  const redis = delivery.redisUrl ? connectRedis(delivery.redisUrl, logger.child({ component: 'writes' })) : undefined;
+  const queue = createDeliveryQueue({ config: delivery, handlers: checkoutHandlers(pools, auditLogger(logger)), logger, redis, drainMs: config.shutdownGraceMs });
+  const ledger: CheckoutLedger = redis ? new RedisLedger(redis, delivery.prefix) : new MemoryLedger();
+  const checkout = new Checkout({ config, pools, queue, ledger, logger });
+  let closing: Promise<void> | undefined;
+  return {
+    queue,
+    ledger,
+    placeOrder: (ctx, input) => checkout.place(ctx, input),
+    close: (force = false) =>
+      (closing ??= (async () => {
+        await queue.close(force);
+        await redis?.quit().catch(() => redis.disconnect());
+      })()),
+  };
+}

@@ -1,0 +1,37 @@
+import { GraphQLError } from 'graphql';
+import type { PlaceOrderInput } from '../schema/types.generated.js';
+
+export const MAX_LINES = 100;
+export const MAX_QUANTITY = 1000;
+/** Visible ASCII: it travels in HTTP headers (`idempotency-key`) and log lines as it is. */
+const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+export interface OrderLine {
+  readonly productId: string;
+  readonly quantity: number;
+}
+
+/**
+ * Checks what the schema cannot say. A malformed input is the client's bug, not a customer's
+ * situation, so it is a GraphQL error (`BAD_USER_INPUT`) naming the field and the value, and
+ * nothing is called.
+ */
+export function validatePlaceOrder(input: PlaceOrderInput): { items: OrderLine[]; idempotencyKey: string } {
+  const problems: string[] = [];
+  if (!KEY_PATTERN.test(input.idempotencyKey)) {
+    problems.push(`idempotencyKey must be 1 to 128 visible ASCII characters (a UUID, say), got ${JSON.stringify(input.idempotencyKey.slice(0, 140))}`);
+  }
+  if (input.items.length < 1 || input.items.length > MAX_LINES) {
+    problems.push(`items must hold 1 to ${MAX_LINES} lines, got ${input.items.length}`);
+  }
+  input.items.forEach(({ productId, quantity }, i) => {
+    if (productId.trim() === '') problems.push(`items[${i}].productId must not be empty`);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
+      problems.push(`items[${i}].quantity must be an integer from 1 to ${MAX_QUANTITY}, got ${quantity}`);
+    }
+  });
+  if (problems.length > 0) {
+    throw new GraphQLError(`Invalid placeOrder input: ${problems.join('; ')}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return { items: input.items.map(({ productId, quantity }) => ({ productId, quantity })), idempotencyKey: input.idempotencyKey };
+}
