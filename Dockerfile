@@ -28,6 +28,8 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
 # (tsc is plain JS), and a dev-only `prepare` hook must not break the image.
 FROM base AS build
 COPY package.json package-lock.json ./
+# Local packages that package.json's overrides point at (see stubs/msgpackr-extract).
+COPY stubs ./stubs
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -39,6 +41,7 @@ RUN npm run build
 # A stage of its own so this layer is cached independently of source changes.
 FROM base AS prod-deps
 COPY package.json package-lock.json ./
+COPY stubs ./stubs
 RUN npm ci --omit=dev --ignore-scripts \
  && npm cache clean --force
 
@@ -54,6 +57,8 @@ RUN apt-get update \
 ENV NODE_ENV=production \
     HOST=0.0.0.0
 COPY --from=prod-deps /app/node_modules ./node_modules
+# node_modules links to the local packages in stubs/: they must be there at run time too.
+COPY --from=prod-deps /app/stubs ./stubs
 COPY package.json ./
 # the SDL, schema/<domain>/<domain>.graphql, for code that reads it at runtime
 COPY schema ./schema

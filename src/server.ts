@@ -6,6 +6,7 @@ import { contextFactory, type Context, type RequestContext } from './context.js'
 import { DEFAULT_QUERY } from './default-query.js';
 import { edgeOptions } from './edge/index.js';
 import { maskErrorForClients } from './mask-error.js';
+import { yogaLogger } from './yoga-logger.js';
 import { BackendObserver } from './observability/backend-observer.js';
 import { BffMetrics } from './observability/metrics.js';
 import { activeTracer } from './observability/tracing.js';
@@ -46,7 +47,7 @@ export function createServer({ config, logger }: ServerDeps) {
     schema: createSchema<Context>({ typeDefs, resolvers }),
     context: contextFactory(config, pools, logger, writes, metrics),
     maskedErrors: { maskError: maskErrorForClients },
-    logging: logger.child({ component: 'yoga' }),
+    logging: yogaLogger(logger.child({ component: 'yoga' })),
     landingPage: false,
     // Limits, CORS, batching: the edge (src/edge/index.ts).
     maxRequestBodySize: edge.maxRequestBodySize,

@@ -48,9 +48,18 @@ const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** Longest backoff between retries, unless the backend's Retry-After asks for more. */
 const MAX_BACKOFF_MS = 1000;
 
+/**
+ * Timeouts of attempts that had less than the backend's own timeout, because the request's
+ * budget was nearly spent: they say the request was late (say, an overloaded BFF), not that the
+ * backend is slow, so they must not open its circuit.
+ */
+const cutShortByBudget = new WeakSet<BackendError>();
+
 /** Failures that say the backend is unwell; a 4xx, a caller hanging up or our own limits do not. */
 const countsAgainstBreaker = (error: unknown) =>
-  error instanceof BackendError && ['BACKEND_UNAVAILABLE', 'BACKEND_TIMEOUT', 'BACKEND_BAD_RESPONSE'].includes(error.code);
+  error instanceof BackendError &&
+  ['BACKEND_UNAVAILABLE', 'BACKEND_TIMEOUT', 'BACKEND_BAD_RESPONSE'].includes(error.code) &&
+  !cutShortByBudget.has(error);
 
 /**
  * The one HTTP client for one backend, where its whole traffic policy lives, so resolvers and
@@ -166,9 +175,11 @@ export class BackendHttp {
         ? error
         : new BackendError(this.service, 'BACKEND_TIMEOUT', `no answer within the request's budget (${Math.round(remaining)} ms)`, { cause: error });
       observed.failed(failure);
-      this.logger.warn(
-        { reqId: scope.requestId, trace_id: observed.traceId, span_id: observed.spanId, path: request.path, ms: Math.round(performance.now() - started), code: failure instanceof BackendError ? failure.code : 'ABORTED', err: error },
-        'backend call failed',
+      // A caller who hung up is not a backend failure: debug, or a disconnect storm floods the log.
+      const aborted = !(failure instanceof BackendError);
+      this.logger[aborted ? 'debug' : 'warn'](
+        { reqId: scope.requestId, trace_id: observed.traceId, span_id: observed.spanId, path: request.path, ms: Math.round(performance.now() - started), code: aborted ? 'ABORTED' : failure.code, err: error },
+        aborted ? 'backend call abandoned: the caller left' : 'backend call failed',
       );
       throw failure;
     }
@@ -227,7 +238,12 @@ export class BackendHttp {
     // Each attempt gets the smaller of its own timeout and what is left of the request's budget.
     const timeoutMs = Math.min(this.config.timeoutMs, remainingMs(scope.deadline));
     const attempt = AbortSignal.any([scope.signal, timeoutSignal(timeoutMs)]);
-    return observed.attempt((trace) => send(this.target, request, scope.requestId, { attempt, caller: scope.signal, timeoutMs }, check, trace));
+    const sent = observed.attempt((trace) => send(this.target, request, scope.requestId, { attempt, caller: scope.signal, timeoutMs }, check, trace));
+    if (timeoutMs >= this.config.timeoutMs) return sent;
+    return sent.catch((error: unknown) => {
+      if (error instanceof BackendError && error.code === 'BACKEND_TIMEOUT') cutShortByBudget.add(error);
+      throw error;
+    });
   }
 
   /** Whether the backend answers its `/health` within `timeoutMs`; for the readiness check. */

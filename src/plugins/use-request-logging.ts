@@ -2,6 +2,7 @@ import { GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { BackendError } from '../backends/errors.js';
+import { isAbort } from '../yoga-logger.js';
 import { callCountsOf } from '../observability/backend-observer.js';
 import { traceIdOf } from '../observability/tracing.js';
 import { requestIdOf } from './use-request-id.js';
@@ -36,7 +37,8 @@ export function useRequestLogging(logger: Logger): Plugin {
       const errors = result && 'errors' in result ? result.errors : undefined;
       for (const error of errors ?? []) {
         const cause = error.originalError;
-        if (!cause || cause instanceof BackendError || (cause instanceof GraphQLError && !cause.originalError)) continue;
+        // Backend failures were logged by the HTTP client; aborts are a client that left.
+        if (!cause || cause instanceof BackendError || isAbort(cause) || (cause instanceof GraphQLError && !cause.originalError)) continue;
         logger.error({ reqId: requestIdOf(request), trace_id: traceIdOf(request), path: error.path?.join('.'), err: cause }, 'unexpected error in a resolver');
       }
     },

@@ -69,3 +69,21 @@ describe('retry budget', () => {
     await waitFor('the budget to be free again', async () => stack.bff.pools.users.state.retries === 0);
   });
 });
+
+describe('breaker and the request budget', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { INVENTORY_BREAKER_THRESHOLD: '2', INVENTORY_TIMEOUT_MS: '300', BACKEND_RETRIES: '0', BACKEND_DEDUPE: 'off' } });
+  });
+  afterAll(() => stack.close());
+
+  it('timeouts cut short by a request’s own small budget do not open the circuit; the backend’s own timeouts do', async () => {
+    await stack.reset();
+    await stack.backend.inventory.setFaults({ hang: true });
+    const query = (i: number, headers?: Record<string, string>) => stack.query(`{ product(id: "${i}") { stock { available } } }`, { headers });
+    for (let i = 1; i <= 4; i++) expect(codes((await query(i, { 'x-request-timeout-ms': '150' })).body)).toEqual(['BACKEND_TIMEOUT']);
+    expect(stack.bff.pools.inventory.state.breaker).toBe(0); // still closed: the requests were late, not inventory
+    for (let i = 5; i <= 6; i++) expect(codes((await query(i)).body)).toEqual(['BACKEND_TIMEOUT']);
+    expect(stack.bff.pools.inventory.state.breaker).toBe(1); // open: inventory missed its own 300 ms twice
+  });
+});

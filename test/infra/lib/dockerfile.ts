@@ -467,6 +467,12 @@ function runText(ins: Instruction): string {
  * (so the dependency layer is cached); the node_modules that reach a runtime target come from a
  * `npm ci --omit=dev` stage.
  */
+/**
+ * What `npm ci` reads: the manifest, the lockfile, and `stubs/`, the local packages that
+ * package.json's overrides point at (`file:./stubs/…`), which change as rarely as the lockfile.
+ */
+const DEPENDENCY_MANIFEST = ['package.json', 'package-lock.json', 'stubs'];
+
 export function checkNpm(df: Dockerfile, runtimeTargets: string[]): string[] {
   const p: string[] = [];
   let sawCi = false;
@@ -485,7 +491,7 @@ export function checkNpm(df: Dockerfile, runtimeTargets: string[]): string[] {
       if (/\bnpm\s+ci\b/.test(text)) {
         sawCi = true;
         if (!copiedBefore.includes('package-lock.json')) p.push(`line ${ins.line}: npm ci runs before package-lock.json is copied in`);
-        const extra = copiedBefore.filter((c) => c !== 'package.json' && c !== 'package-lock.json');
+        const extra = copiedBefore.filter((c) => !DEPENDENCY_MANIFEST.includes(c));
         if (extra.length) p.push(`line ${ins.line}: ${extra.join(', ')} copied before npm ci (every change would re-install dependencies)`);
       }
     }
