@@ -36,6 +36,14 @@ export const MODES: readonly Mode[] = [
     otlpSink: true,
   },
   {
+    // Compare with `uncached`: what sharing identical in-flight calls (and merging concurrent
+    // requests' ids into one bulk call) saves, with no cache to answer for the backends.
+    name: 'dedupe',
+    description: 'BACKEND_CACHE=false, dedupe and cross-request batching on: calls shared only while in flight',
+    bffEnv: { BACKEND_CACHE: 'false' },
+    floorApplies: false,
+  },
+  {
     name: 'defaults',
     description: "the BFF's production defaults (HTTP cache and dedupe on): a hot, repeated query",
     bffEnv: {},

@@ -1,6 +1,7 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { connectRedis } from '../redis.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { clientKey } from '../edge/client-key.js';
 import { requestIdOf } from './use-request-id.js';
@@ -41,7 +42,9 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
   // grant a full budget each.
   let firstConnect: Promise<void> | undefined;
   if (redisUrl) {
-    redis = connectRedis(redisUrl, logger);
+    // A command while disconnected fails at once (and the in-memory insurance limiter counts)
+    // rather than waiting in a queue while the request waits behind it.
+    redis = connectRedis(redisUrl, logger, { user: 'rate limiting', whileDown: 'counting in memory meanwhile', failFastOffline: true });
     const connecting = redis;
     firstConnect = new Promise<void>((resolve) => {
       connecting.once('ready', resolve);
@@ -115,27 +118,4 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
       await redis?.quit().catch(() => redis?.disconnect());
     },
   };
-}
-
-function connectRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, {
-    // A command while disconnected fails at once (and the insurance limiter counts) rather
-    // than waiting in a queue while the request waits behind it.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-  });
-  // ioredis reports every failed reconnect; one line when it breaks and one when it is back.
-  let healthy = true;
-  redis.on('error', (error: Error) => {
-    if (!healthy) return;
-    healthy = false;
-    logger.warn({ err: error }, 'rate limiting: Redis unreachable, counting in memory meanwhile');
-  });
-  redis.on('ready', () => {
-    if (healthy) return;
-    healthy = true;
-    logger.info('rate limiting: Redis is back');
-  });
-  return redis;
 }

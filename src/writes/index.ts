@@ -3,7 +3,7 @@ import type { BackendPools } from '../backends/index.js';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { createDeliveryQueue, type DeliveryQueue } from '../delivery/index.js';
-import { connectRedis } from '../delivery/redis.js';
+import { connectRedis } from '../redis.js';
 import type { PlaceOrderInput } from '../schema/types.generated.js';
 import { auditLogger, checkoutHandlers } from './deliveries.js';
 import { MemoryLedger, RedisLedger, type CheckoutLedger } from './ledger.js';
@@ -28,7 +28,10 @@ export interface Writes {
  */
 export function createWrites(config: Config, pools: BackendPools, logger: Logger): Writes {
   const { delivery } = config;
-  const redis = delivery.redisUrl ? connectRedis(delivery.redisUrl, logger.child({ component: 'writes' })) : undefined;
+  const redis = delivery.redisUrl ? connectRedis(delivery.redisUrl, logger.child({ component: 'writes' }), {
+        user: 'writes',
+        whileDown: 'checkouts answer TEMPORARILY_UNAVAILABLE until it is back',
+      }) : undefined;
   const queue = createDeliveryQueue({ config: delivery, handlers: checkoutHandlers(pools, auditLogger(logger)), logger, redis, drainMs: config.shutdownGraceMs });
   const ledger: CheckoutLedger = redis ? new RedisLedger(redis, delivery.prefix) : new MemoryLedger();
   const checkout = new Checkout({ config, pools, queue, ledger, logger });
