@@ -7,7 +7,6 @@ import { DEFAULT_QUERY } from './default-query.js';
 import { edgeOptions } from './edge/index.js';
 import { maskErrorForClients } from './mask-error.js';
 import { yogaLogger } from './yoga-logger.js';
-import { BackendObserver } from './observability/backend-observer.js';
 import { BffMetrics } from './observability/metrics.js';
 import { activeTracer } from './observability/tracing.js';
 import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
@@ -32,14 +31,11 @@ export interface ServerDeps {
  * `listen()` puts it behind node:http. `close()` releases the backend connection pools.
  */
 export function createServer({ config, logger }: ServerDeps) {
-  const pools = createBackendPools(config, logger);
   const { observability } = config;
   // Recording costs a few counter increments per backend call; METRICS=off skips even those.
   const metrics = observability.metrics ? new BffMetrics() : undefined;
-  if (metrics) {
-    metrics.watchBackends(pools, config);
-    for (const pool of Object.values(pools)) pool.observer = new BackendObserver(pool.service, config.backends[pool.service].url, metrics);
-  }
+  const pools = createBackendPools(config, logger, metrics);
+  metrics?.watchBackends(pools, config);
   // The mutations' side, with the delivery queue's worker (src/writes, src/delivery).
   const writes = createWrites(config, pools, logger);
   const edge = edgeOptions(config, logger);

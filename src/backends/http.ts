@@ -15,6 +15,7 @@ import type { BackendConfig, ServiceName } from '../config.js';
 import { BackendError } from './errors.js';
 import type { FetchPlan } from './fetch-plan.js';
 import { BackendObserver, type CallCounts, type CallObservation } from '../observability/backend-observer.js';
+import type { BffMetrics } from '../observability/metrics.js';
 import { Coalescer } from './resilience/coalescer.js';
 import { MIN_USEFUL_MS, remainingMs, timeoutSignal, untilAborted } from './resilience/deadline.js';
 import { RateLimiter } from './resilience/rate-limiter.js';
@@ -80,16 +81,14 @@ export class BackendHttp {
   private readonly retryBudget: RetryBudget;
   private readonly shared = new SharedCalls<{ value: unknown; cached: boolean }>();
   private readonly coalescer: Coalescer | undefined;
-  /**
-   * Where every call is reported: fetch plan, call counts, metrics, spans. The server replaces
-   * this default (fetch plan and spans only) with one that also has the metrics.
-   */
-  observer: BackendObserver;
+  /** Where every call is reported: fetch plan, call counts, spans, and metrics when on. */
+  private readonly observer: BackendObserver;
 
   constructor(
     readonly service: ServiceName,
     private readonly config: BackendConfig,
     private readonly logger: Logger,
+    metrics?: BffMetrics,
   ) {
     // As many connections as calls allowed in flight: the bulkhead, not the pool, queues.
     this.pool = new Pool(config.url, { connections: config.concurrency, pipelining: 1, keepAliveTimeout: 30_000, maxResponseSize: MAX_RESPONSE_BYTES });
@@ -104,7 +103,7 @@ export class BackendHttp {
       halfOpenAfter: config.breakerHalfOpenMs,
       breaker: new ConsecutiveBreaker(config.breakerThreshold),
     });
-    this.observer = new BackendObserver(service, config.url);
+    this.observer = new BackendObserver(service, config.url, metrics);
     this.breaker.onBreak(() => {
       logger.warn({ halfOpenAfterMs: config.breakerHalfOpenMs }, 'circuit opened: failing fast');
       this.observer.circuit('open');
@@ -169,11 +168,13 @@ export class BackendHttp {
       observed.succeeded(result.cached);
       return result.value as T | null;
     } catch (error) {
-      // Past the deadline is ours to report, whichever timer fired first: the bulkhead's wait
-      // (its own signal, same deadline) can beat `deadline` by a fraction of a millisecond.
-      const failure = error instanceof BackendError || scope.signal.aborted || (!deadline.aborted && remainingMs(scope.deadline) > 0)
-        ? error
-        : new BackendError(this.service, 'BACKEND_TIMEOUT', `no answer within the request's budget (${Math.round(remaining)} ms)`, { cause: error });
+      // Any of our deadline timers firing is ours to report, whichever fired first: they are
+      // rounded to whole ms when made, so a later, shorter one (the bulkhead's wait) can beat
+      // `deadline` by a fraction of a millisecond. Only a caller who hung up gets its own abort.
+      const ourDeadline = !(error instanceof BackendError) && !scope.signal.aborted && (deadline.aborted || (error as Error)?.name === 'TimeoutError');
+      const failure = ourDeadline
+        ? new BackendError(this.service, 'BACKEND_TIMEOUT', `no answer within the request's budget (${Math.round(remaining)} ms)`, { cause: error })
+        : error;
       observed.failed(failure);
       // A caller who hung up is not a backend failure: debug, or a disconnect storm floods the log.
       const aborted = !(failure instanceof BackendError);

