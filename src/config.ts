@@ -127,6 +127,13 @@ export interface Config {
   readonly logPretty: boolean;
   /** How long SIGTERM waits for in-flight requests before closing connections. @default 10000 */
   readonly shutdownGraceMs: number;
+  /**
+   * After SIGTERM, how long the instance still accepts requests while `/ready` answers 503,
+   * before it stops accepting: the time a load balancer (HAProxy's `inter` × `fall`) or
+   * Kubernetes' endpoints need to take it out of rotation, so no request is sent to a closed
+   * socket. Env `SHUTDOWN_DRAIN_MS`. @default 5000 in production, else 0
+   */
+  readonly shutdownDrainMs: number;
   /** Time budget of one GraphQL request; a client may ask for less with `x-request-timeout-ms`. Env `REQUEST_TIMEOUT_MS`. @default 5000 */
   readonly requestTimeoutMs: number;
   /** Add `extensions.fetchPlan` (each backend call: batched, deduped, cached, retried, ms) to responses. Env `FETCH_PLAN`. @default on in development */
@@ -137,6 +144,18 @@ export interface Config {
   readonly edge: EdgeConfig;
   readonly delivery: DeliveryConfig;
   readonly observability: ObservabilityConfig;
+  readonly health: HealthConfig;
+}
+
+/**
+ * How each backend's health is known, for `bff_backend_up` and `/ready?verbose` (never for
+ * `/ready`'s status: see src/readiness.ts): its circuit breaker, and a background `GET /health`.
+ */
+export interface HealthConfig {
+  /** Time between two rounds of `/health` probes (one per backend); 0: the circuits alone say. Env `BACKEND_HEALTH_INTERVAL_MS`. @default 10000 */
+  readonly probeIntervalMs: number;
+  /** How long a probe may take before the backend counts as down. Env `BACKEND_HEALTH_TIMEOUT_MS`. @default 1000 */
+  readonly probeTimeoutMs: number;
 }
 
 /**
@@ -220,6 +239,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: read.bool('LOG_PRETTY', nodeEnv === 'development' && Boolean(process.stdout.isTTY)),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0),
+    shutdownDrainMs: read.int('SHUTDOWN_DRAIN_MS', nodeEnv === 'production' ? 5000 : 0, 0, 600_000),
     requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 5000, 1, 600_000),
     fetchPlan: read.bool('FETCH_PLAN', nodeEnv === 'development'),
     graphiql: read.bool('GRAPHIQL', nodeEnv !== 'production'),
@@ -227,6 +247,10 @@ export function loadConfig(env: Env = process.env): Config {
     edge: readEdgeConfig(read, nodeEnv, problems),
     delivery: readDeliveryConfig(read, problems),
     observability: readObservabilityConfig(read),
+    health: Object.freeze({
+      probeIntervalMs: read.int('BACKEND_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
+      probeTimeoutMs: read.int('BACKEND_HEALTH_TIMEOUT_MS', 1000, 1, 60_000),
+    }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

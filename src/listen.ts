@@ -8,7 +8,11 @@ export interface RunningBff {
   /** e.g. `http://127.0.0.1:4000` */
   readonly url: string;
   readonly server: Server;
-  /** Stops accepting, lets in-flight requests finish (up to `shutdownGraceMs`), then closes. */
+  /**
+   * `/ready` turns 503 at once; the instance keeps serving for `shutdownDrainMs` (load balancers
+   * see the 503 and stop sending), then stops accepting, lets in-flight requests finish (up to
+   * `shutdownGraceMs`), and closes.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -22,6 +26,12 @@ export async function listen(config: Config, logger: Logger, bff: BffServer = cr
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  bff.readiness.markListening();
+  // While draining, every answer says `connection: close`, so keep-alive clients (a load
+  // balancer's pooled connections too) open their next connection elsewhere.
+  server.prependListener('request', (_request, response) => {
+    if (bff.readiness.isDraining) response.setHeader('connection', 'close');
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
@@ -29,6 +39,11 @@ export async function listen(config: Config, logger: Logger, bff: BffServer = cr
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     (stopping ??= (async () => {
+      bff.readiness.markDraining();
+      if (config.shutdownDrainMs > 0) {
+        logger.info({ drainMs: config.shutdownDrainMs }, 'draining: /ready answers 503, still serving until load balancers stop sending');
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+      }
       logger.info({ graceMs: config.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets would hold close() open; busy ones end after their response.
