@@ -165,7 +165,15 @@ export interface HealthConfig {
  * which the server says at start: a restart loses what was still queued.
  */
 export interface DeliveryConfig {
-  /** Redis for the durable queue (BullMQ) and the checkout records, shared by every instance. Env `REDIS_URL`. @default unset (in-process, not durable) */
+  /**
+   * Which queue carries the deliveries: `redis` (BullMQ on `REDIS_URL`: durable, shared by every
+   * instance) or `memory` (this process: what is still queued when it stops is lost). Production
+   * refuses to start with neither REDIS_URL nor an explicit `DELIVERY_QUEUE=memory`, since a
+   * silent in-process queue there loses order confirmations, audit events and compensations.
+   * Env `DELIVERY_QUEUE`. @default redis with REDIS_URL, else memory (outside production)
+   */
+  readonly queue: 'redis' | 'memory';
+  /** Redis for the durable queue (BullMQ) and the checkout records, shared by every instance: `REDIS_URL`, unset with `DELIVERY_QUEUE=memory` (then both stay in this process). @default unset */
   readonly redisUrl: string | undefined;
   /** Prefix of every Redis key they write, e.g. `bff` → `bff:deliveries:*`; one per deployment sharing a Redis. Env `DELIVERY_PREFIX`. @default bff */
   readonly prefix: string;
@@ -245,7 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphiql: read.bool('GRAPHIQL', nodeEnv !== 'production'),
     backends: Object.freeze(backends),
     edge: readEdgeConfig(read, nodeEnv, problems),
-    delivery: readDeliveryConfig(read, problems),
+    delivery: readDeliveryConfig(read, nodeEnv, problems),
     observability: readObservabilityConfig(read),
     health: Object.freeze({
       probeIntervalMs: read.int('BACKEND_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
@@ -295,7 +303,7 @@ function readEdgeConfig(read: EnvReader, nodeEnv: Config['env'], problems: strin
   });
 }
 
-function readDeliveryConfig(read: EnvReader, problems: string[]): DeliveryConfig {
+function readDeliveryConfig(read: EnvReader, nodeEnv: Config['env'], problems: string[]): DeliveryConfig {
   const prefix = read.string('DELIVERY_PREFIX', 'bff');
   // BullMQ joins key parts with ':' and its job ids may not contain one; a prefix is one word.
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) problems.push(`DELIVERY_PREFIX must be 1 to 64 letters, digits, '_', '.' or '-', got ${JSON.stringify(prefix)}`);
@@ -307,9 +315,19 @@ function readDeliveryConfig(read: EnvReader, problems: string[]): DeliveryConfig
   const backoffMs = read.int('DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000);
   const backoffMaxMs = read.int('DELIVERY_BACKOFF_MAX_MS', 300_000, 1, 86_400_000);
   if (backoffMaxMs < backoffMs) problems.push(`DELIVERY_BACKOFF_MAX_MS (${backoffMaxMs}) must not be less than DELIVERY_BACKOFF_MS (${backoffMs})`);
+  // The same Redis as rate limiting (validated there): one Redis per deployment.
+  const redisUrl = read.optional('REDIS_URL');
+  const queue = read.oneOf('DELIVERY_QUEUE', ['redis', 'memory'] as const, redisUrl ? 'redis' : 'memory');
+  if (queue === 'redis' && !redisUrl) problems.push('DELIVERY_QUEUE=redis needs REDIS_URL (the Redis of the durable queue), which is unset');
+  else if (nodeEnv === 'production' && !redisUrl && read.optional('DELIVERY_QUEUE') === undefined) {
+    problems.push(
+      'NODE_ENV=production needs a durable delivery queue: set REDIS_URL (BullMQ on Redis, shared by every instance), ' +
+        'or set DELIVERY_QUEUE=memory to accept the in-process queue, which loses the order confirmations, audit events and compensations still queued when the process stops',
+    );
+  }
   return Object.freeze({
-    // The same Redis as rate limiting (validated there): one Redis per deployment.
-    redisUrl: read.optional('REDIS_URL'),
+    queue,
+    redisUrl: queue === 'redis' ? redisUrl : undefined,
     prefix,
     attempts: read.int('DELIVERY_ATTEMPTS', 10, 1, 1000),
     backoffMs,

@@ -60,7 +60,7 @@ describe('backend failures', () => {
     mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
     for (const s of SERVICE_NAMES) backend[s] = new MockControl(mocks.urls[s]);
     const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [`${s.toUpperCase()}_URL`, mocks.urls[s]]));
-    const config = loadConfig({ NODE_ENV: 'production', CATALOG_TIMEOUT_MS: '200', BACKEND_CACHE: 'off', RATE_LIMIT_POINTS: '0', ...urls });
+    const config = loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', CATALOG_TIMEOUT_MS: '200', BACKEND_CACHE: 'off', RATE_LIMIT_POINTS: '0', ...urls });
     const captured = capturingLogger();
     lines = captured.lines;
     bff = createServer({ config, logger: captured.logger });
