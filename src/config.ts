@@ -47,7 +47,8 @@ export interface BackendConfig {
 /**
  * What the BFF accepts from the internet, before any backend is called. Every limit is an
  * environment variable; the defaults are what a public storefront ships: its own pages' queries
- * pass with room to spare (deepest: 8 levels; costliest: ~3,100), a hostile one does not.
+ * pass with room to spare (deepest: 8 levels; costliest: 1,440, a 100-product listing 660), a
+ * hostile one does not.
  */
 export interface EdgeConfig {
   /** Deepest field nesting, fragments flattened. Env `MAX_DEPTH`. @default 10 */
@@ -60,7 +61,7 @@ export interface EdgeConfig {
   readonly maxTokens: number;
   /** Top-level fields in one operation (each starts its own backend work). Env `MAX_ROOT_FIELDS`. @default 10 */
   readonly maxRootFields: number;
-  /** graphql-armor's cost estimate, with `first` multiplying its subtree. Env `MAX_COST`. @default 5000 */
+  /** Estimated cost: 10 per backend call + 1 per id sent or item asked, batched lookups per bulk call (src/plugins/use-cost-limit.ts). Env `MAX_COST`. @default 5000 */
   readonly maxCost: number;
   /** Largest `first`/`last` a request may ask for, literal or variable. Env `MAX_LIST_SIZE`. @default 100 */
   readonly maxListSize: number;
