@@ -146,6 +146,25 @@ export interface Config {
   readonly delivery: DeliveryConfig;
   readonly observability: ObservabilityConfig;
   readonly health: HealthConfig;
+  readonly http: HttpServerConfig;
+}
+
+/**
+ * The listening socket's limits (src/listen.ts), what a public edge ships: a client that is slow
+ * to send its request holds a socket for seconds, not node's default minute, and the number of
+ * sockets has a ceiling. Node 20 counts `headersTimeout` per request, from its first byte (or
+ * from the connection); an idle keep-alive socket waits under `keepAliveTimeoutMs` instead, so
+ * the old advice to keep `headersTimeout` above `keepAliveTimeout` no longer applies.
+ */
+export interface HttpServerConfig {
+  /** Time to receive a request's headers, from its first byte or the connection; then 408 and close. Env `HEADERS_TIMEOUT_MS`. @default 10000 */
+  readonly headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body (at most MAX_BODY_BYTES); then 408 and close. Not the response: that is REQUEST_TIMEOUT_MS's budget. Env `HTTP_REQUEST_TIMEOUT_MS`. @default 30000 */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive socket is kept for its next request: above the idle timeout of the load balancer in front (AWS ALB and nginx: 60 s), so the balancer closes first and never sends on a socket we are closing. Env `KEEP_ALIVE_TIMEOUT_MS`. @default 65000 */
+  readonly keepAliveTimeoutMs: number;
+  /** Open sockets at most; more are closed as soon as they are accepted (0: no cap). Env `MAX_CONNECTIONS`. @default 4096 */
+  readonly maxConnections: number;
 }
 
 /**
@@ -256,6 +275,7 @@ export function loadConfig(env: Env = process.env): Config {
     edge: readEdgeConfig(read, nodeEnv, problems),
     delivery: readDeliveryConfig(read, nodeEnv, problems),
     observability: readObservabilityConfig(read),
+    http: readHttpServerConfig(read, problems),
     health: Object.freeze({
       probeIntervalMs: read.int('BACKEND_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
       probeTimeoutMs: read.int('BACKEND_HEALTH_TIMEOUT_MS', 1000, 1, 60_000),
@@ -301,6 +321,19 @@ function readEdgeConfig(read: EnvReader, nodeEnv: Config['env'], problems: strin
     trustedDocuments,
     corsOrigins: Array.isArray(corsOrigins) ? Object.freeze([...corsOrigins]) : corsOrigins,
     csrfHeaders: Object.freeze(read.headerNames('CSRF_HEADERS', ['x-graphql-client-name', 'apollo-require-preflight', 'x-graphql-yoga-csrf'])),
+  });
+}
+
+function readHttpServerConfig(read: EnvReader, problems: string[]): HttpServerConfig {
+  const headersTimeoutMs = read.int('HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (headersTimeoutMs > requestTimeoutMs) problems.push(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be more than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  return Object.freeze({
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: read.int('KEEP_ALIVE_TIMEOUT_MS', 65_000, 0, 3_600_000),
+    maxConnections: read.int('MAX_CONNECTIONS', 4096, 0, 1_000_000),
   });
 }
 

@@ -18,10 +18,21 @@ export interface RunningBff {
 
 /** Starts the BFF on `config.host:config.port` (port 0 picks a free one). */
 export async function listen(config: Config, logger: Logger, bff: BffServer = createServer({ config, logger })): Promise<RunningBff> {
-  const server = createHttpServer(bff.yoga);
-  // Longer than a typical load balancer's idle timeout, so it never reuses a socket we closed.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs, maxConnections } = config.http;
+  const server = createHttpServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      // Node checks the two timeouts above only this often (30 s by default, which would let a
+      // slow socket stay up to 40 s with a 10 s timeout); a pass over the sockets still
+      // receiving a request is cheap.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
+    },
+    bff.yoga,
+  );
+  if (maxConnections > 0) server.maxConnections = maxConnections;
+  watchDroppedConnections(server, logger, maxConnections);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -60,4 +71,18 @@ export async function listen(config: Config, logger: Logger, bff: BffServer = cr
     })());
 
   return { url, server, shutdown };
+}
+
+/** Connections refused at the cap, logged at most every 10 s with how many, not once each. */
+function watchDroppedConnections(server: Server, logger: Logger, maxConnections: number): void {
+  let dropped = 0;
+  let quietUntil = 0;
+  server.on('drop', () => {
+    dropped++;
+    const now = performance.now();
+    if (now < quietUntil) return;
+    quietUntil = now + 10_000;
+    logger.warn({ dropped, maxConnections }, 'connection cap reached: new connections closed (MAX_CONNECTIONS)');
+    dropped = 0;
+  });
 }
