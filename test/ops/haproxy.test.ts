@@ -125,7 +125,7 @@ describe.skipIf(!haproxyFound)('behind HAProxy checking /ready', () => {
     expect(await haproxy.states()).toEqual({ a: 'UP', b: 'UP' });
   });
 
-  it('an instance stopping (SIGTERM) leaves rotation while it still serves: no request through the balancer fails', async () => {
+  it('an instance shutting down (what SIGTERM runs) leaves rotation while it still serves: no request through the balancer fails', async () => {
     const served = countRequests(first);
     const results: Awaited<ReturnType<typeof query>>[] = [];
     let stopped = false;
