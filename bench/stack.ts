@@ -69,13 +69,15 @@ export async function startStack(settings: Settings, bffEnv: Readonly<Record<str
       // The load comes from one address, so the per-client rate limit (600/min by default)
       // would answer 429 within a second: it limits a client, not the BFF, so it is off here.
       RATE_LIMIT_POINTS: '0',
+      // No Redis here: the in-process delivery queue, which production only runs when told.
+      DELIVERY_QUEUE: 'memory',
       ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrls[name]])),
       ...bffEnv,
       ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
       ...settings.bffEnv, // last: the person running the benchmark has the final say
     }, ROOT);
     started.push(bff);
-    // /ready is 200 only when the BFF reaches every backend's /health: the whole chain is up.
+    // /ready is 200 once the BFF listens (the mocks answered /health above): the whole chain is up.
     await waitUntil('the BFF /ready', () => isOk(`${bffUrl}/ready`, 2000), { timeoutMs: 30_000, watch: started });
     return { bffUrl, bff, mockUrls, mocks, otlpSink: sink, stop };
   } catch (error) {

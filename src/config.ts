@@ -47,7 +47,8 @@ export interface BackendConfig {
 /**
  * What the BFF accepts from the internet, before any backend is called. Every limit is an
  * environment variable; the defaults are what a public storefront ships: its own pages' queries
- * pass with room to spare (deepest: 8 levels; costliest: ~3,100), a hostile one does not.
+ * pass with room to spare (deepest: 8 levels; costliest: 1,440, a 100-product listing 660), a
+ * hostile one does not.
  */
 export interface EdgeConfig {
   /** Deepest field nesting, fragments flattened. Env `MAX_DEPTH`. @default 10 */
@@ -60,7 +61,7 @@ export interface EdgeConfig {
   readonly maxTokens: number;
   /** Top-level fields in one operation (each starts its own backend work). Env `MAX_ROOT_FIELDS`. @default 10 */
   readonly maxRootFields: number;
-  /** graphql-armor's cost estimate, with `first` multiplying its subtree. Env `MAX_COST`. @default 5000 */
+  /** Estimated cost: 10 per backend call + 1 per id sent or item asked, batched lookups per bulk call (src/plugins/use-cost-limit.ts). Env `MAX_COST`. @default 5000 */
   readonly maxCost: number;
   /** Largest `first`/`last` a request may ask for, literal or variable. Env `MAX_LIST_SIZE`. @default 100 */
   readonly maxListSize: number;
@@ -127,6 +128,13 @@ export interface Config {
   readonly logPretty: boolean;
   /** How long SIGTERM waits for in-flight requests before closing connections. @default 10000 */
   readonly shutdownGraceMs: number;
+  /**
+   * After SIGTERM, how long the instance still accepts requests while `/ready` answers 503,
+   * before it stops accepting: the time a load balancer (HAProxy's `inter` × `fall`) or
+   * Kubernetes' endpoints need to take it out of rotation, so no request is sent to a closed
+   * socket. Env `SHUTDOWN_DRAIN_MS`. @default 5000 in production, else 0
+   */
+  readonly shutdownDrainMs: number;
   /** Time budget of one GraphQL request; a client may ask for less with `x-request-timeout-ms`. Env `REQUEST_TIMEOUT_MS`. @default 5000 */
   readonly requestTimeoutMs: number;
   /** Add `extensions.fetchPlan` (each backend call: batched, deduped, cached, retried, ms) to responses. Env `FETCH_PLAN`. @default on in development */
@@ -137,6 +145,37 @@ export interface Config {
   readonly edge: EdgeConfig;
   readonly delivery: DeliveryConfig;
   readonly observability: ObservabilityConfig;
+  readonly health: HealthConfig;
+  readonly http: HttpServerConfig;
+}
+
+/**
+ * The listening socket's limits (src/listen.ts), what a public edge ships: a client that is slow
+ * to send its request holds a socket for seconds, not node's default minute, and the number of
+ * sockets has a ceiling. Node 20 counts `headersTimeout` per request, from its first byte (or
+ * from the connection); an idle keep-alive socket waits under `keepAliveTimeoutMs` instead, so
+ * the old advice to keep `headersTimeout` above `keepAliveTimeout` no longer applies.
+ */
+export interface HttpServerConfig {
+  /** Time to receive a request's headers, from its first byte or the connection; then 408 and close. Env `HEADERS_TIMEOUT_MS`. @default 10000 */
+  readonly headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body (at most MAX_BODY_BYTES); then 408 and close. Not the response: that is REQUEST_TIMEOUT_MS's budget. Env `HTTP_REQUEST_TIMEOUT_MS`. @default 30000 */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive socket is kept for its next request: above the idle timeout of the load balancer in front (AWS ALB and nginx: 60 s), so the balancer closes first and never sends on a socket we are closing. Env `KEEP_ALIVE_TIMEOUT_MS`. @default 65000 */
+  readonly keepAliveTimeoutMs: number;
+  /** Open sockets at most; more are closed as soon as they are accepted (0: no cap). Env `MAX_CONNECTIONS`. @default 4096 */
+  readonly maxConnections: number;
+}
+
+/**
+ * How each backend's health is known, for `bff_backend_up` and `/ready?verbose` (never for
+ * `/ready`'s status: see src/readiness.ts): its circuit breaker, and a background `GET /health`.
+ */
+export interface HealthConfig {
+  /** Time between two rounds of `/health` probes (one per backend); 0: the circuits alone say. Env `BACKEND_HEALTH_INTERVAL_MS`. @default 10000 */
+  readonly probeIntervalMs: number;
+  /** How long a probe may take before the backend counts as down. Env `BACKEND_HEALTH_TIMEOUT_MS`. @default 1000 */
+  readonly probeTimeoutMs: number;
 }
 
 /**
@@ -146,7 +185,15 @@ export interface Config {
  * which the server says at start: a restart loses what was still queued.
  */
 export interface DeliveryConfig {
-  /** Redis for the durable queue (BullMQ) and the checkout records, shared by every instance. Env `REDIS_URL`. @default unset (in-process, not durable) */
+  /**
+   * Which queue carries the deliveries: `redis` (BullMQ on `REDIS_URL`: durable, shared by every
+   * instance) or `memory` (this process: what is still queued when it stops is lost). Production
+   * refuses to start with neither REDIS_URL nor an explicit `DELIVERY_QUEUE=memory`, since a
+   * silent in-process queue there loses order confirmations, audit events and compensations.
+   * Env `DELIVERY_QUEUE`. @default redis with REDIS_URL, else memory (outside production)
+   */
+  readonly queue: 'redis' | 'memory';
+  /** Redis for the durable queue (BullMQ) and the checkout records, shared by every instance: `REDIS_URL`, unset with `DELIVERY_QUEUE=memory` (then both stay in this process). @default unset */
   readonly redisUrl: string | undefined;
   /** Prefix of every Redis key they write, e.g. `bff` → `bff:deliveries:*`; one per deployment sharing a Redis. Env `DELIVERY_PREFIX`. @default bff */
   readonly prefix: string;
@@ -220,13 +267,19 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: read.bool('LOG_PRETTY', nodeEnv === 'development' && Boolean(process.stdout.isTTY)),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0),
+    shutdownDrainMs: read.int('SHUTDOWN_DRAIN_MS', nodeEnv === 'production' ? 5000 : 0, 0, 600_000),
     requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 5000, 1, 600_000),
     fetchPlan: read.bool('FETCH_PLAN', nodeEnv === 'development'),
     graphiql: read.bool('GRAPHIQL', nodeEnv !== 'production'),
     backends: Object.freeze(backends),
     edge: readEdgeConfig(read, nodeEnv, problems),
-    delivery: readDeliveryConfig(read, problems),
+    delivery: readDeliveryConfig(read, nodeEnv, problems),
     observability: readObservabilityConfig(read),
+    http: readHttpServerConfig(read, problems),
+    health: Object.freeze({
+      probeIntervalMs: read.int('BACKEND_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
+      probeTimeoutMs: read.int('BACKEND_HEALTH_TIMEOUT_MS', 1000, 1, 60_000),
+    }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
@@ -271,7 +324,20 @@ function readEdgeConfig(read: EnvReader, nodeEnv: Config['env'], problems: strin
   });
 }
 
-function readDeliveryConfig(read: EnvReader, problems: string[]): DeliveryConfig {
+function readHttpServerConfig(read: EnvReader, problems: string[]): HttpServerConfig {
+  const headersTimeoutMs = read.int('HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (headersTimeoutMs > requestTimeoutMs) problems.push(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be more than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  return Object.freeze({
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: read.int('KEEP_ALIVE_TIMEOUT_MS', 65_000, 0, 3_600_000),
+    maxConnections: read.int('MAX_CONNECTIONS', 4096, 0, 1_000_000),
+  });
+}
+
+function readDeliveryConfig(read: EnvReader, nodeEnv: Config['env'], problems: string[]): DeliveryConfig {
   const prefix = read.string('DELIVERY_PREFIX', 'bff');
   // BullMQ joins key parts with ':' and its job ids may not contain one; a prefix is one word.
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) problems.push(`DELIVERY_PREFIX must be 1 to 64 letters, digits, '_', '.' or '-', got ${JSON.stringify(prefix)}`);
@@ -283,9 +349,19 @@ function readDeliveryConfig(read: EnvReader, problems: string[]): DeliveryConfig
   const backoffMs = read.int('DELIVERY_BACKOFF_MS', 1000, 1, 3_600_000);
   const backoffMaxMs = read.int('DELIVERY_BACKOFF_MAX_MS', 300_000, 1, 86_400_000);
   if (backoffMaxMs < backoffMs) problems.push(`DELIVERY_BACKOFF_MAX_MS (${backoffMaxMs}) must not be less than DELIVERY_BACKOFF_MS (${backoffMs})`);
+  // The same Redis as rate limiting (validated there): one Redis per deployment.
+  const redisUrl = read.optional('REDIS_URL');
+  const queue = read.oneOf('DELIVERY_QUEUE', ['redis', 'memory'] as const, redisUrl ? 'redis' : 'memory');
+  if (queue === 'redis' && !redisUrl) problems.push('DELIVERY_QUEUE=redis needs REDIS_URL (the Redis of the durable queue), which is unset');
+  else if (nodeEnv === 'production' && !redisUrl && read.optional('DELIVERY_QUEUE') === undefined) {
+    problems.push(
+      'NODE_ENV=production needs a durable delivery queue: set REDIS_URL (BullMQ on Redis, shared by every instance), ' +
+        'or set DELIVERY_QUEUE=memory to accept the in-process queue, which loses the order confirmations, audit events and compensations still queued when the process stops',
+    );
+  }
   return Object.freeze({
-    // The same Redis as rate limiting (validated there): one Redis per deployment.
-    redisUrl: read.optional('REDIS_URL'),
+    queue,
+    redisUrl: queue === 'redis' ? redisUrl : undefined,
     prefix,
     attempts: read.int('DELIVERY_ATTEMPTS', 10, 1, 1000),
     backoffMs,

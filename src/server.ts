@@ -16,7 +16,7 @@ import { useMetrics } from './plugins/use-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
 import { useTracing } from './plugins/use-tracing.js';
-import { readinessCheck } from './readiness.js';
+import { BackendHealth, Readiness } from './readiness.js';
 import { resolvers } from './schema/resolvers.generated.js';
 import { typeDefs } from './schema/typeDefs.generated.js';
 import { createWrites } from './writes/index.js';
@@ -38,6 +38,10 @@ export function createServer({ config, logger }: ServerDeps) {
   metrics?.watchBackends(pools, config);
   // The mutations' side, with the delivery queue's worker (src/writes, src/delivery).
   const writes = createWrites(config, pools, logger);
+  // Backends' health goes to metrics and /ready?verbose; /ready's status is this instance's own.
+  const health = new BackendHealth(pools, { intervalMs: config.health.probeIntervalMs, timeoutMs: config.health.probeTimeoutMs });
+  metrics?.watchBackendHealth(pools, health);
+  const readiness = new Readiness({ backends: health, redis: writes.redis });
   const edge = edgeOptions(config, logger);
   const yoga = createYoga<object, RequestContext>({
     schema: createSchema<Context>({ typeDefs, resolvers }),
@@ -67,7 +71,7 @@ export function createServer({ config, logger }: ServerDeps) {
       // A client that hangs up stops the execution, and (through request.signal) its backend calls.
       useExecutionCancellation(),
       ...edge.plugins,
-      useReadinessCheck({ endpoint: '/ready', check: readinessCheck(pools) }),
+      useReadinessCheck({ endpoint: '/ready', check: readiness.check }),
       ...(config.fetchPlan ? [useFetchPlan()] : []),
       // GraphiQL's own assets, from node_modules: it works with no internet.
       ...(config.graphiql ? [useOfflineGraphiQL()] : []),
@@ -76,10 +80,12 @@ export function createServer({ config, logger }: ServerDeps) {
   // yoga.dispose() lets plugins release what they hold (the rate limiter's Redis connection).
   // The delivery queue closes first: deliveries in progress still need the backend pools.
   const close = async (force = false) => {
+    readiness.markDraining();
+    health.close();
     await writes.close(force);
     await Promise.all([closeBackendPools(pools, force), yoga.dispose()]);
   };
-  return { yoga, pools, writes, close };
+  return { yoga, pools, writes, readiness, close };
 }
 
 export type BffServer = ReturnType<typeof createServer>;

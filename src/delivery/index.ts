@@ -22,8 +22,9 @@ export interface DeliveryQueueOptions {
 let current: DeliveryQueue | undefined;
 
 /**
- * The durable queue (BullMQ) when Redis is configured, else the in-process one, which says at
- * start, once, that it is not durable: a restart loses what it holds.
+ * The queue `config.queue` chose at start (src/config.ts refuses production without a durable
+ * one unless `DELIVERY_QUEUE=memory` says so): BullMQ on Redis, or the in-process queue, which
+ * says at start, once, that it is not durable: a restart loses what it holds.
  */
 export function createDeliveryQueue({ config, handlers, logger, redis, drainMs }: DeliveryQueueOptions): DeliveryQueue {
   const log = logger.child({ component: 'delivery' });
@@ -42,7 +43,10 @@ export function createDeliveryQueue({ config, handlers, logger, redis, drainMs }
     log.info({ prefix: config.prefix }, 'delivery queue: BullMQ on Redis (durable, shared by every instance)');
   } else {
     queue = new MemoryDeliveryQueue({ ...common, keepDoneMs: config.idempotencyTtlS * 1000, drainMs });
-    log.warn('delivery queue: in-process, NOT durable: order confirmations, audit events and compensations still queued when this process stops are lost. Set REDIS_URL for the durable queue.');
+    log.warn(
+      { queue: config.queue },
+      'delivery queue: in-process, NOT durable: order confirmations, audit events and compensations still queued when this process stops are lost. Set REDIS_URL (DELIVERY_QUEUE=redis) for the durable queue.',
+    );
   }
   current = queue;
   const close = queue.close.bind(queue);

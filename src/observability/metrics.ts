@@ -175,6 +175,19 @@ export class BffMetrics {
     });
   }
 
+  /** `bff_backend_up`: each backend's health (src/readiness.ts), read at each scrape. */
+  watchBackendHealth(pools: BackendPools, health: { up(service: ServiceName): boolean }): void {
+    new Gauge({
+      name: 'bff_backend_up',
+      help: 'Backend health: 1 while its circuit is closed and its last background /health probe answered, else 0',
+      labelNames: ['service'],
+      registers: [this.registry],
+      collect(this: Gauge<'service'>) {
+        for (const service of Object.keys(pools) as ServiceName[]) this.set({ service }, health.up(service) ? 1 : 0);
+      },
+    });
+  }
+
   private readonly batchRecorders = new Map<string, (size: number) => void>();
 
   /** A DataLoader's batch-size recorder, its label bound once (loaders are made per request). */

@@ -1,27 +1,112 @@
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   GraphQLError,
   Kind,
   TypeInfo,
+  getNamedType,
+  getNullableType,
   getOperationAST,
-  validate,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
   visit,
   visitWithTypeInfo,
-  type ArgumentNode,
   type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
   type GraphQLSchema,
-  type ValidationRule,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { ServiceName } from '../config.js';
+
+/**
+ * How a field reaches a backend. What costs the backends (and the BFF, which sends, waits for
+ * and checks every answer) is the calls and the ids in them, not the resolvers: a DataLoader
+ * turns a hundred `Product.stock` resolvers into one bulk call with a hundred ids, and a field
+ * read off an object already loaded (`name`, `price`) costs nothing anyone would notice.
+ */
+export type FieldSource =
+  /** One call per parent object returning a page of `first` items (`Query.products`). */
+  | { readonly service: ServiceName; readonly page: true }
+  /** One call per parent object, no bulk endpoint (`Query.order`). */
+  | { readonly service: ServiceName; readonly each: true }
+  /**
+   * One key per parent object into the DataLoader `loader` over a bulk endpoint: `ceil(keys /
+   * maxBatchSize)` calls. `parent`: the key is the parent's id, so two fields with the same loader
+   * on the same objects ask the same keys (once: DataLoader caches them); `argument`: the key
+   * comes from the field's arguments (`product(id:)`), so each occurrence adds its own.
+   */
+  | { readonly service: ServiceName; readonly loader: string; readonly key: 'parent' | 'argument' }
+  /** Asked at most once per request, however many fields need it (`me`, the viewer). */
+  | { readonly service: ServiceName; readonly once: string };
+
+/**
+ * Which field is fed by which backend, and how: read off the resolvers (src/schema/resolvers)
+ * and src/loaders.ts. A field not listed reads what its parent already holds and costs 0. Kept
+ * as data so that a new backend-fed field is one line here, next to the others it batches with.
+ */
+export const BFF_FIELD_SOURCES: Readonly<Record<string, readonly FieldSource[]>> = {
+  'Query.products': [{ service: 'catalog', page: true }],
+  'Query.product': [{ service: 'catalog', loader: 'product', key: 'argument' }],
+  'Query.user': [{ service: 'users', loader: 'user', key: 'argument' }],
+  'Query.viewer': [{ service: 'users', once: 'viewer' }],
+  'Query.order': [{ service: 'orders', each: true }],
+  'Product.stock': [{ service: 'inventory', loader: 'stock', key: 'parent' }],
+  // `reviews` and `averageRating` share one loader (it always asks for the most per product).
+  'Product.reviews': [{ service: 'reviews', loader: 'reviewsByProduct', key: 'parent' }],
+  'Product.averageRating': [{ service: 'reviews', loader: 'reviewsByProduct', key: 'parent' }],
+  'Review.author': [{ service: 'users', loader: 'user', key: 'parent' }],
+  'Review.product': [{ service: 'catalog', loader: 'product', key: 'parent' }],
+  'User.reviews': [{ service: 'reviews', loader: 'reviewsByAuthor', key: 'parent' }],
+  // Orders are checked against the viewer, asked once per request.
+  'User.orders': [{ service: 'orders', loader: 'ordersByUser', key: 'parent' }, { service: 'users', once: 'viewer' }],
+  'Order.customer': [{ service: 'users', loader: 'user', key: 'parent' }],
+  'OrderItem.product': [{ service: 'catalog', loader: 'product', key: 'parent' }],
+  // The order and the reservation; the confirmation and the audit event are queued, not awaited.
+  'Mutation.placeOrder': [{ service: 'orders', each: true }, { service: 'inventory', each: true }],
+};
+
+/**
+ * Items per parent of the list fields that take no `first`: what the backends hold on average
+ * (the mocks' seeded data: 20 reviews per author, 3.5 orders per user, 1 to 4 lines per order),
+ * rounded up. `parent`: the list of a connection, as long as the connection's `first`.
+ */
+export const BFF_LIST_SIZES: Readonly<Record<string, number | 'parent'>> = {
+  'ProductConnection.nodes': 'parent',
+  'User.reviews': 20,
+  'User.orders': 5,
+  'Order.items': 5,
+};
 
 export interface CostLimitOptions {
-  /** Highest estimated cost (graphql-armor's model: objects 2, scalars 1, ×1.5 per level, × `first`). @default 5000 */
+  /** Highest estimated cost: `calls × callCost + items × itemCost` (see useCostLimit). @default 5000 */
   maxCost?: number;
   /** Largest value of a list-size argument, whether written in the query or passed as a variable. @default 100 */
   maxListSize?: number;
   /** Arguments that say how many items a list field returns. @default ['first', 'last'] */
   listSizeArguments?: readonly string[];
+  /** Which fields call which backend, and how. @default BFF_FIELD_SOURCES */
+  fields?: Readonly<Record<string, readonly FieldSource[]>>;
+  /** Items per parent of list fields without a size argument. @default BFF_LIST_SIZES */
+  listSizes?: Readonly<Record<string, number | 'parent'>>;
+  /** Size of an unlisted list without a size argument. @default 10 */
+  defaultListSize?: number;
+  /** Most ids in one bulk call (the backends' contract: 100). @default 100 */
+  maxBatchSize?: number;
+  /** Cost of one backend call: the round trip, the backend's fixed work, the BFF's parsing. @default 10 */
+  callCost?: number;
+  /** Cost of one id sent in a bulk call, or one item asked of a page. @default 1 */
+  itemCost?: number;
+}
+
+/** The estimate of one operation: backend calls and the items they carry. */
+export interface CostEstimate {
+  readonly calls: number;
+  readonly items: number;
+  readonly cost: number;
 }
 
 /** Where a list-size argument gets its value from. */
@@ -36,7 +121,8 @@ interface Site {
 
 /** What one operation of one document needs checked, worked out once. */
 interface Plan {
-  readonly document: DocumentNode;
+  readonly operation: OperationDefinitionNode;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly sites: readonly Site[];
   /** Verdicts by effective list sizes: a document's traffic uses a handful of combinations. */
   readonly verdicts: Map<string, GraphQLError | null>;
@@ -47,18 +133,27 @@ const MAX_VERDICTS_PER_PLAN = 64;
 /**
  * List sizes and the estimated cost of an operation, checked once its variables are known and
  * before any resolver runs, so `products(first: $n)` with `n = 1000000` is refused as surely as
- * `products(first: 1000000)` and no other root field has started a backend call by then.
+ * `products(first: 1000000)` and no root field has started a backend call by then.
  *
- * The cost is graphql-armor's estimate, computed on the operation with each `first` replaced
- * by the value it will really have (literal, variable, or the schema's default, e.g.
- * `reviews(first: Int = 5)`): armor alone reads literals only, so a variable would count as 1.
- * Yoga keeps parsed documents, so the per-document plan (a TypeInfo walk) is made once; each
+ * The cost is what the operation makes the backends do: each field that reaches a backend
+ * (`fields`) costs `callCost` per call and `itemCost` per id sent or item asked, with every
+ * `first` at the value it will really have (literal, variable, or the schema's default, e.g.
+ * `reviews(first: Int = 5)`). Batched lookups cost per batch (`ceil(keys / maxBatchSize)`
+ * calls), since that is what DataLoader sends, and keys multiply down nested lists: a
+ * storefront's page of 100 products with stock and three reviews with their authors is 6
+ * calls and 600 ids (660); 100 products × 100 reviews × their authors is 102 calls and 10,200
+ * ids (11,220). Hand-written, because graphql-armor's model (×1.5 per level, × `first`, per
+ * field) counts resolvers, not calls, and refused that storefront page (10,625) while letting
+ * through queries that cost the backends far more.
+ *
+ * Fragments count as the fields they hold, `@defer`red and `@stream`ed ones included (they are
+ * fetched all the same, only later); `@include`/`@skip` are not read, so the estimate is an
+ * upper bound. Yoga keeps parsed documents, so the per-document plan is made once; each
  * combination of list sizes is estimated once; a request whose sizes were seen before costs a
  * map lookup.
  */
 export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   const { maxCost = 5000, maxListSize = 100, listSizeArguments = ['first', 'last'] } = options;
-  const estimate = armorCostEstimator();
   const plans = new WeakMap<DocumentNode, Map<string, Plan | null>>();
 
   const planFor = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Plan | null => {
@@ -85,11 +180,11 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
         });
       }
     }
-    const cost = estimate(schema, withListSizes(plan, sizes));
+    const { cost } = estimatePlan(schema, plan, sizes, options);
     if (cost <= maxCost) return null;
     return new GraphQLError(
-      `Query cost limit of ${maxCost} exceeded, found ${Math.ceil(cost)}: ask for fewer items (\`first\`) or fewer nested lists.`,
-      { extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: Math.ceil(cost), maxCost, http: { status: 400 } } },
+      `Query cost limit of ${maxCost} exceeded, found ${cost}: ask for fewer items (\`first\`) or fewer nested lists.`,
+      { extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost, maxCost, http: { status: 400 } } },
     );
   };
 
@@ -113,21 +208,34 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
   };
 }
 
+/**
+ * The estimate of `operationName` in `document` with these variables, as useCostLimit makes it
+ * (for tests, and for the README's figures). Null when the document has no such operation.
+ */
+export function estimateCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  options: CostLimitOptions & { operationName?: string; variables?: Record<string, unknown> } = {},
+): CostEstimate | null {
+  const plan = makePlan(schema, document, options.operationName, options.listSizeArguments ?? ['first', 'last']);
+  if (!plan) return null;
+  return estimatePlan(schema, plan, plan.sites.map((site) => sizeAt(site, options.variables ?? {})), options);
+}
+
 function makePlan(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, names: readonly string[]): Plan | null {
   const operation = getOperationAST(document, operationName);
   // No such operation: execution reports it; nothing to estimate.
   if (!operation) return null;
-  // Only the operation that runs counts, with every fragment (unused ones add nothing).
-  const pruned: DocumentNode = {
-    kind: Kind.DOCUMENT,
-    definitions: [operation, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)],
-  };
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const variableDefaults = new Map<string, number>();
   for (const definition of operation.variableDefinitions ?? []) {
     if (definition.defaultValue?.kind === Kind.INT) variableDefaults.set(definition.variable.name.value, Number(definition.defaultValue.value));
   }
   const sites: Site[] = [];
   const typeInfo = new TypeInfo(schema);
+  // Only the operation that runs counts, with every fragment (unused ones add nothing).
+  const pruned: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] };
   visit(
     pruned,
     visitWithTypeInfo(typeInfo, {
@@ -146,7 +254,7 @@ function makePlan(schema: GraphQLSchema, document: DocumentNode, operationName: 
       },
     }),
   );
-  return { document: pruned, sites, verdicts: new Map() };
+  return { operation, fragments, sites, verdicts: new Map() };
 }
 
 function sizeAt(site: Site, variables: Record<string, unknown>): number | undefined {
@@ -158,60 +266,116 @@ function sizeAt(site: Site, variables: Record<string, unknown>): number | undefi
   return site.fallback;
 }
 
-/** The plan's document with every list-size argument written out as the number it will be. */
-function withListSizes(plan: Plan, sizes: readonly (number | undefined)[]): DocumentNode {
-  const byField = new Map<FieldNode, { argument: string; size: number }[]>();
-  for (const [i, site] of plan.sites.entries()) {
-    const size = sizes[i];
-    if (size === undefined) continue;
-    const list = byField.get(site.field) ?? [];
-    list.push({ argument: site.argument, size });
-    byField.set(site.field, list);
-  }
-  if (byField.size === 0) return plan.document;
-  return visit(plan.document, {
-    Field(field) {
-      const replacements = byField.get(field);
-      if (!replacements) return undefined;
-      const rest = (field.arguments ?? []).filter((a) => !replacements.some((r) => r.argument === a.name.value));
-      const written = replacements.map(
-        ({ argument, size }): ArgumentNode => ({
-          kind: Kind.ARGUMENT,
-          name: { kind: Kind.NAME, value: argument },
-          value: { kind: Kind.INT, value: String(size) },
-        }),
-      );
-      return { ...field, arguments: [...written, ...rest] };
-    },
-  });
+/** Keys asked of one loader by the fields of one selection set (on the same parent objects). */
+interface LoaderKeys {
+  keys: number;
+  /** Parent-keyed fields ask the parents' ids: the same keys however many fields do. */
+  parentKeyed: boolean;
 }
 
 /**
- * graphql-armor's cost model as a function. Armor hands its rules out as plain validation rules
- * through `ApolloArmor` (for Apollo Server's `validationRules` option); we run that rule
- * ourselves, with a ceiling it never reaches, and read the estimate it accepts.
+ * Walks the operation, multiplying the number of parent objects down every list, and adds up
+ * the calls and ids of every backend-fed field (see useCostLimit).
  */
-function armorCostEstimator(): (schema: GraphQLSchema, document: DocumentNode) => number {
-  let estimate = 0;
-  const off = { enabled: false };
-  const [costRule] = new ApolloArmor({
-    costLimit: {
-      maxCost: Number.MAX_SAFE_INTEGER,
-      // A fragment is a way of writing fields, not a level of nesting.
-      flattenFragments: true,
-      propagateOnRejection: false,
-      onAccept: [(_context, details: { n: number }) => (estimate = details.n)],
-      onReject: [],
-    },
-    blockFieldSuggestion: off,
-    maxTokens: off,
-    maxAliases: off,
-    maxDirectives: off,
-    maxDepth: off,
-  }).protect().validationRules as ValidationRule[];
-  return (schema, document) => {
-    estimate = 0;
-    validate(schema, document, [costRule]);
-    return estimate;
+function estimatePlan(schema: GraphQLSchema, plan: Plan, sizes: readonly (number | undefined)[], options: CostLimitOptions): CostEstimate {
+  const {
+    fields = BFF_FIELD_SOURCES,
+    listSizes = BFF_LIST_SIZES,
+    defaultListSize = 10,
+    maxBatchSize = 100,
+    callCost = 10,
+    itemCost = 1,
+    listSizeArguments = ['first', 'last'],
+  } = options;
+  const sizeByField = new Map<FieldNode, number>();
+  for (const [i, site] of plan.sites.entries()) {
+    const size = sizes[i];
+    // `first` and `last` both given: the larger one bounds what can come back.
+    if (size !== undefined && listSizeArguments.includes(site.argument)) sizeByField.set(site.field, Math.max(size, sizeByField.get(site.field) ?? 0));
+  }
+  let calls = 0;
+  let items = 0;
+  const once = new Set<string>();
+
+  /** `parents`: how many objects of `type` this selection set is resolved on. */
+  const walkSet = (type: GraphQLCompositeType, selectionSet: SelectionSetNode, parents: number, pageSize: number | undefined) => {
+    const loaders = new Map<string, LoaderKeys>();
+    walkSelections(type, selectionSet, parents, pageSize, loaders, new Set());
+    for (const { keys } of loaders.values()) {
+      calls += Math.ceil(keys / maxBatchSize);
+      items += keys;
+    }
   };
+
+  const walkSelections = (
+    type: GraphQLCompositeType,
+    selectionSet: SelectionSetNode,
+    parents: number,
+    pageSize: number | undefined,
+    loaders: Map<string, LoaderKeys>,
+    spread: Set<string>,
+  ) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        // `... on X`, `... @defer`: the same parents, the same batches.
+        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
+        if (condition && isCompositeType(condition)) walkSelections(condition, selection.selectionSet, parents, pageSize, loaders, spread);
+      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const name = selection.name.value;
+        const fragment = plan.fragments.get(name);
+        // A cycle is a validation error already reported; never loop on one here.
+        if (!fragment || spread.has(name)) continue;
+        const condition = schema.getType(fragment.typeCondition.name.value);
+        if (condition && isCompositeType(condition)) walkSelections(condition, fragment.selectionSet, parents, pageSize, loaders, new Set([...spread, name]));
+      } else {
+        walkField(type, selection, parents, pageSize, loaders);
+      }
+    }
+  };
+
+  const walkField = (type: GraphQLCompositeType, field: FieldNode, parents: number, pageSize: number | undefined, loaders: Map<string, LoaderKeys>) => {
+    // Meta fields (`__typename`, introspection) call no backend.
+    if (field.name.value.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) return;
+    const definition = type.getFields()[field.name.value];
+    if (!definition) return;
+    const coordinate = `${type.name}.${field.name.value}`;
+    const argumentSize = sizeByField.get(field);
+    for (const source of fields[coordinate] ?? []) {
+      if ('page' in source) {
+        const size = argumentSize ?? defaultListSize;
+        if (size > 0) {
+          calls += parents;
+          items += parents * size;
+        }
+      } else if ('each' in source) {
+        calls += parents;
+        items += parents;
+      } else if ('once' in source) {
+        if (once.has(source.once)) continue;
+        once.add(source.once);
+        calls += 1;
+        items += 1;
+      } else {
+        const asked = loaders.get(source.loader);
+        if (!asked) loaders.set(source.loader, { keys: parents, parentKeyed: source.key === 'parent' });
+        // DataLoader asks a key once: parent-keyed fields on these parents add nothing new.
+        else if (!(asked.parentKeyed && source.key === 'parent')) asked.keys += parents;
+      }
+    }
+    const returned = getNamedType(definition.type);
+    if (!field.selectionSet || !isCompositeType(returned)) return;
+    if (isListType(getNullableType(definition.type))) {
+      const listed = listSizes[coordinate];
+      const size = argumentSize ?? (listed === 'parent' ? pageSize : listed) ?? defaultListSize;
+      walkSet(returned, field.selectionSet, parents * size, undefined);
+    } else {
+      // A connection: its `first` sizes the list inside it.
+      walkSet(returned, field.selectionSet, parents, argumentSize);
+    }
+  };
+
+  const root = schema.getRootType(plan.operation.operation);
+  if (root) walkSet(root, plan.operation.selectionSet, 1, undefined);
+  const cost = Math.min(Number.MAX_SAFE_INTEGER, Math.ceil(calls * callCost + items * itemCost));
+  return { calls, items, cost };
 }

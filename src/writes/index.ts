@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { BackendPools } from '../backends/index.js';
 import type { Config } from '../config.js';
@@ -16,6 +17,8 @@ export type { PlaceOrderResult } from './outcome.js';
 export interface Writes {
   readonly queue: DeliveryQueue;
   readonly ledger: CheckoutLedger;
+  /** The Redis connection of the records and the durable queue, when there is one: the instance is not ready without it (src/readiness.ts). */
+  readonly redis: Redis | undefined;
   placeOrder(ctx: Context, input: PlaceOrderInput): Promise<PlaceOrderResult>;
   /** Closes the queue (see DeliveryQueue.close), then Redis. Call before the backend pools close: deliveries in progress need them. */
   close(force?: boolean): Promise<void>;
@@ -39,6 +42,7 @@ export function createWrites(config: Config, pools: BackendPools, logger: Logger
   return {
     queue,
     ledger,
+    redis,
     placeOrder: (ctx, input) => checkout.place(ctx, input),
     close: (force = false) =>
       (closing ??= (async () => {

@@ -8,7 +8,7 @@ import { MockControl, waitFor } from '../helpers/mock-control.js';
 /** The BFF as operators run it: its own process, configured by the environment, stopped by SIGTERM. */
 function startBffProcess(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -35,7 +35,7 @@ describe('the BFF process', () => {
 
   it('on SIGTERM finishes the request in flight, then exits 0', async () => {
     const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [`${s.toUpperCase()}_URL`, mocks.urls[s]]));
-    const { child, output } = startBffProcess({ PORT: '0', ...urls });
+    const { child, output } = startBffProcess({ PORT: '0', SHUTDOWN_DRAIN_MS: '200', ...urls });
     try {
       await waitFor('the BFF to listen', async () => output().includes('/graphql'), 15_000);
       const url = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(output())![1];

@@ -23,7 +23,9 @@ export function record(response: Recorded): Recorded {
 
 /** A stack with the edge's defaults (the shared helper relaxes rate and cost limits). */
 export async function startEdgeStack(options: { env?: Record<string, string>; http?: boolean } = {}): Promise<Stack> {
-  const stack = await startStack({ http: options.http, env: { RATE_LIMIT_POINTS: '', MAX_COST: '', ...options.env } });
+  // The in-process delivery queue, chosen explicitly: production refuses to start without a
+  // choice (src/config.ts), and these tests are about the edge, not the queue.
+  const stack = await startStack({ http: options.http, env: { RATE_LIMIT_POINTS: '', MAX_COST: '', DELIVERY_QUEUE: 'memory', ...options.env } });
   watchBackendHosts(stack.mocks.urls);
   return stack;
 }

@@ -100,14 +100,16 @@ describe('list sizes and cost (checked with the variables, before any resolver)'
   });
 
   it('refuses an expensive query whose every `first` is allowed: 100 products × 100 reviews × author', async () => {
+    // 1 page of 100 + 1 bulk call of 100 products' reviews + 10,000 authors in 100 bulk calls of
+    // 100: 102 calls × 10 + 10,200 ids = 11,220.
     const response = await gql(stack, '{ products(first: 100) { nodes { reviews(first: 100) { author { name } } } } }');
-    await expectRefused(response, 'COST_ESTIMATED_TOO_EXPENSIVE', /^Query cost limit of 5000 exceeded, found 163625: ask for fewer items/);
-    expect(response.json.errors[0].extensions).toMatchObject({ cost: 163625, maxCost: 5000 });
+    await expectRefused(response, 'COST_ESTIMATED_TOO_EXPENSIVE', /^Query cost limit of 5000 exceeded, found 11220: ask for fewer items/);
+    expect(response.json.errors[0].extensions).toMatchObject({ cost: 11220, maxCost: 5000 });
   });
 
   it('estimates the cost with the variables’ values: the same query through variables is refused too', async () => {
     const query = 'query Page($p: Int!, $r: Int!) { products(first: $p) { nodes { reviews(first: $r) { author { name } } } } }';
-    await expectRefused(await gql(stack, query, { variables: { p: 100, r: 100 } }), 'COST_ESTIMATED_TOO_EXPENSIVE', /found 163625/);
+    await expectRefused(await gql(stack, query, { variables: { p: 100, r: 100 } }), 'COST_ESTIMATED_TOO_EXPENSIVE', /found 11220/);
     // …and the same document with small values runs (its verdict is per combination of sizes).
     const small = await gql(stack, query, { variables: { p: 5, r: 2 } });
     expect(small.status).toBe(200);
@@ -116,13 +118,33 @@ describe('list sizes and cost (checked with the variables, before any resolver)'
   });
 
   it('counts the schema’s default sizes: `reviews` without `first` is 5 reviews, not 1', async () => {
-    // 100 products × the default 5 reviews × author: allowed at 1 review, refused at 5.
+    // 100 products × the default 5 reviews × author × their ~20 reviews' products: 10,000
+    // product ids in 100 bulk calls (12,320), refused; at 1 review, 2,000 ids (2,640), allowed.
     const response = await gql(stack, '{ products(first: 100) { nodes { reviews { author { name reviews { product { name } } } } } } }');
-    await expectRefused(response, 'COST_ESTIMATED_TOO_EXPENSIVE', /exceeded/);
+    await expectRefused(response, 'COST_ESTIMATED_TOO_EXPENSIVE', /found 12320/);
+    const one = await gql(stack, '{ products(first: 100) { nodes { reviews(first: 1) { author { name reviews { product { name } } } } } } }');
+    expect(one.status).toBe(200);
+    expect(one.json.errors).toBeUndefined();
+  });
+
+  it('refuses what would flood the backends, nested lists multiplying into thousands of calls, before any call', async () => {
+    // 100 × 100 reviews → 10,000 authors → ~200,000 of their reviews' products → their 100 reviews each → authors.
+    const hostile = '{ products(first: 100) { nodes { reviews(first: 100) { author { reviews { product { reviews(first: 100) { author { name } } } } } } } } }';
+    const response = await gql(stack, hostile);
+    await expectRefused(response, 'COST_ESTIMATED_TOO_EXPENSIVE', /^Query cost limit of 5000 exceeded, found 22462220:/);
   });
 });
 
 describe('what the storefront sends passes', () => {
+  it('a page of 100 products with price, stock and three reviews with their authors passes the defaults, answered with six backend calls', async () => {
+    // Estimated: 1 page + 1 stock + 1 reviews + 3 × 100 authors = 6 calls, 600 ids: 660 (graphql-armor's estimate was 10,625).
+    const page = await gql(stack, '{ products(first: 100) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }');
+    expect(page.status).toBe(200);
+    expect(page.json.errors).toBeUndefined();
+    expect(page.json.data.products.nodes).toHaveLength(100);
+    expect(await stack.calls()).toEqual({ users: 3, catalog: 1, reviews: 1, inventory: 1, orders: 0, notifications: 0 });
+  });
+
   it('the product page, the deep benchmark query and introspection (in development) run under the defaults', async () => {
     const page = await gql(stack, 'query ProductPage { products(first: 20) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { name } } } } }');
     expect(page.status).toBe(200);
@@ -143,7 +165,8 @@ describe('what the storefront sends passes', () => {
       expect(deep.json.errors[0].extensions.code).toBe('MAX_DEPTH_LIMIT');
       const many = await gql(strict, '{ products(first: 11) { nodes { id } } }');
       expect(many.json.errors[0].message).toBe('`first` must be from 0 to 10, got 11.');
-      const costly = await gql(strict, '{ products(first: 10) { nodes { id name } } }');
+      // Three pages of 10: 3 calls × 10 + 30 items = 60.
+      const costly = await gql(strict, '{ a: products(first: 10) { nodes { id } } b: products(first: 10) { nodes { id } } c: products(first: 10) { nodes { id } } }');
       expect(costly.json.errors[0]).toMatchObject({ message: expect.stringMatching(/^Query cost limit of 50 exceeded/), extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE' } });
     } finally {
       await strict.close();

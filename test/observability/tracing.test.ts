@@ -208,7 +208,7 @@ describe('logs that correlate', () => {
   beforeAll(async () => {
     mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
     const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [`${s.toUpperCase()}_URL`, mocks.urls[s]]));
-    const config = loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: 'https://shop.example', LOG_LEVEL: 'info', BACKEND_CACHE: 'off', ...EDGE_RELAXED, ...urls });
+    const config = loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', CORS_ORIGINS: 'https://shop.example', LOG_LEVEL: 'info', BACKEND_CACHE: 'off', ...EDGE_RELAXED, ...urls });
     const stream = new Writable({
       write(chunk, _encoding, done) {
         for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));

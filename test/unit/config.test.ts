@@ -20,8 +20,8 @@ describe('loadConfig', () => {
   });
 
   it('turns GraphiQL off in production unless asked for', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).graphiql).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true' }).graphiql).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory' }).graphiql).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', GRAPHIQL: 'true' }).graphiql).toBe(true);
   });
 
   it('lists every problem at once, naming the variable and the value', () => {

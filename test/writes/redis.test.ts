@@ -182,8 +182,9 @@ describe('the BFF process', () => {
   });
   afterAll(() => mocks.close());
 
-  it('says at start that the embedded queue is not durable', async () => {
-    const bff = startBffProcess({ PORT: '0', ...urls });
+  it('with DELIVERY_QUEUE=memory, says at start that the embedded queue is not durable', async () => {
+    // Production without REDIS_URL starts only with the in-process queue chosen explicitly (test/ops/delivery-queue.test.ts).
+    const bff = startBffProcess({ PORT: '0', DELIVERY_QUEUE: 'memory', ...urls });
     try {
       await bff.url();
       const warning = bff.output().split('\n').filter((line) => line.includes('NOT durable')).map((line) => JSON.parse(line));
@@ -249,7 +250,8 @@ describe('the BFF process', () => {
     }, 40_000);
 
     it('on SIGTERM the delivery in progress is finished before the process exits', async () => {
-      const env = { PORT: '0', ...urls, REDIS_URL: redisUrl!, DELIVERY_PREFIX: newPrefix() };
+      // A short drain (production's default is 5 s): this test is about the queue, draining is test/ops'.
+      const env = { PORT: '0', ...urls, REDIS_URL: redisUrl!, DELIVERY_PREFIX: newPrefix(), SHUTDOWN_DRAIN_MS: '200' };
       await control.notifications.resetStats();
       await control.notifications.setFaults({ latencyMs: 800, routes: ['POST /notifications'] });
       const bff = startBffProcess(env);
