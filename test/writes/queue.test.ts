@@ -124,6 +124,7 @@ describe('the in-process queue', () => {
 describe('delivery configuration', () => {
   it('has defaults for production', () => {
     expect(loadConfig({}).delivery).toEqual({
+      queue: 'memory',
       redisUrl: undefined,
       prefix: 'bff',
       attempts: 10,
