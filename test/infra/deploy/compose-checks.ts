@@ -32,6 +32,12 @@ function oneByImage(data: Obj, prefix: string): [string, Obj] | string {
 const PINNED = (name: string) => new RegExp(`^${name}:\\d+\\.\\d+\\.\\d+(-alpine)?$`);
 
 /**
+ * What a replica sets differently from the bff: the shared Redis, the proxy in front of it, and
+ * the kind of delivery queue, which goes with Redis (a bff without Redis may say `memory`).
+ */
+export const REPLICA_OWN_SETTINGS = ['REDIS_URL', 'TRUST_PROXY', 'DELIVERY_QUEUE'];
+
+/**
  * Each replica is the bff as it is (image, every setting) plus Redis: `REDIS_URL` names the
  * profile's Redis service on its port (and nothing switches the delivery queue back to
  * memory), it waits for that Redis and every backend the bff waits for, publishes nothing
@@ -50,6 +56,7 @@ export function checkReplicas(data: Obj, shutdownGraceDefaultMs: number): string
     const svc = all[name]!;
     const env = stringEnv(svc);
     for (const [key, value] of Object.entries(bffEnv)) {
+      if (REPLICA_OWN_SETTINGS.includes(key)) continue;
       if (env[key] !== value) p.push(`${name}: ${key} is ${JSON.stringify(env[key] ?? null)}, the bff's is ${JSON.stringify(value)}: run the same settings`);
     }
     if (svc.pull_policy !== 'never') p.push(`${name}: uses the locally built ${String(svc.image)}: set pull_policy: never`);
