@@ -105,7 +105,7 @@ describe('the scale checks catch', () => {
     expect(checkReplicas(broken('redis://redis:6379', 'redis://redis:6380'), DEFAULTS.shutdownGraceMs)).toHaveLength(3);
     const ownSettings = broken('      TRUST_PROXY: "1"\n', '      TRUST_PROXY: "1"\n      LOG_LEVEL: debug\n');
     expect(checkReplicas(ownSettings, DEFAULTS.shutdownGraceMs)).toEqual(['bff-1', 'bff-2', 'bff-3'].map((r) => `${r}: LOG_LEVEL is "debug", the bff's is "info": run the same settings`));
-    const memory = broken('      TRUST_PROXY: "1"\n', '      TRUST_PROXY: "1"\n      DELIVERY_QUEUE: memory\n');
+    const memory = broken('      DELIVERY_QUEUE: redis\n', '      DELIVERY_QUEUE: memory\n');
     expect(checkReplicas(memory, DEFAULTS.shutdownGraceMs)).toHaveLength(3);
   });
 
