@@ -56,7 +56,12 @@ describe('npm run schema:check', { timeout: 90_000 }, () => {
     // Safe: a new nullable field.
     edit(dir, 'schema/product/product.graphql', '  averageRating: Float\n', '  averageRating: Float\n  "Grams."\n  weight: Int\n');
     // Breaking: an optional argument made required, and a field removed that no example uses.
-    edit(dir, 'schema/product/product.graphql', 'products(first: Int = 20, after: String, category: String)', 'products(first: Int!, after: String, category: String)');
+    edit(
+      dir,
+      'schema/product/product.graphql',
+      'products(first: Int = 20, after: String, category: String)',
+      'products(first: Int!, after: String, category: String)',
+    );
     edit(dir, 'schema/review/review.graphql', '  body: String\n', '');
     const { code, output } = await schemaCheck(dir);
     expect(output).toMatch(/Field weight was added to object type Product/);

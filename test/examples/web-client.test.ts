@@ -32,7 +32,9 @@ describe('the manifest', () => {
   it('lists exactly the operations of examples/web/src/operations.ts, under the hashes their documents carry', () => {
     const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>;
     const names = Object.values(manifest).map((document) =>
-      parse(document).definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition').map((d) => d.name?.value),
+      parse(document)
+        .definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')
+        .map((d) => d.name?.value),
     );
     expect(names.flat().sort()).toEqual(['PlaceOrder', 'ProductListing', 'ProductPage', 'ViewerOrders']);
     const hashes = [productListing, productPage, viewerOrders, placeOrder].map((d) => d.__meta__?.hash);
@@ -72,7 +74,7 @@ describe('a storefront page by hash', () => {
     for (const review of data!.product!.reviews!) expect(review.author).toEqual({ id: expect.any(String), name: expect.any(String) });
   });
 
-  it('shows the signed-in customer their orders, and no one else\'s', async () => {
+  it("shows the signed-in customer their orders, and no one else's", async () => {
     customer = 'token-3';
     const { data, errors } = await execute(viewerOrders);
     expect(errors).toBeUndefined();

@@ -30,7 +30,7 @@ export type Execute = <TData, TVariables>(
   document: TypedDocumentString<TData, TVariables>,
   // No variables: none to pass; all optional: may be left out; else required. Typed by the
   // document alone (NoInfer), so a wrong variable is an error, not a widened type.
-  ...[variables]: NoInfer<TVariables extends Record<string, never> ? [] : {} extends TVariables ? [TVariables?] : [TVariables]>
+  ...[variables]: NoInfer<TVariables extends Record<string, never> ? [] : Partial<TVariables> extends TVariables ? [TVariables?] : [TVariables]>
 ) => Promise<ExecutionResult<TData>>;
 
 export function createClient(options: ClientOptions): Execute {
