@@ -32,7 +32,9 @@ function edit(dir: string, path: string, from: string, to: string): void {
 
 function schemaCheck(dir: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', 'schema:check'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
+    // Without the npm_* variables of an enclosing `npm test`, which would point npm back at the repository.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_')));
+    execFile('npm', ['run', '--silent', 'schema:check'], { cwd: dir, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}\n${stderr}` });
     });
   });
