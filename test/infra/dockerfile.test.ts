@@ -10,6 +10,7 @@ import {
   checkStageReferences,
   contextSources,
   copiedInto,
+  dockerfileProblems,
   effectiveConfig,
   healthcheckCommand,
   nodeScript,
@@ -82,6 +83,10 @@ function scriptShipped(d: Dockerfile, target: string, script: string, ts: TsLayo
 }
 
 describe('Dockerfile', () => {
+  it("has no problem dockerfile-utils (the Docker language server's validator) can find", () => {
+    expect(dockerfileProblems(dockerfileText)).toEqual([]);
+  });
+
   it('has the stages compose and the docs rely on, with bff as the default (last) target', () => {
     const names = df.stages.map((s) => s.name);
     for (const n of ['build', 'prod-deps', 'runtime-base', 'mocks', 'bff']) expect(names).toContain(n);
@@ -186,6 +191,27 @@ describe('Dockerfile', () => {
 describe('the Dockerfile checks catch', () => {
   const broken = (from: string | RegExp, to: string) => parseDockerfile(mutate(dockerfileText, from, to));
   const bffStart = dockerfileText.lastIndexOf('FROM runtime-base AS bff');
+
+  it("what dockerfile-utils finds: a duplicate stage name, a misspelt instruction or flag, a duration without a unit", () => {
+    expect(dockerfileProblems(mutate(dockerfileText, 'FROM runtime-base AS bff', 'FROM runtime-base AS mocks'))).toEqual([
+      expect.stringMatching(/^line 74: duplicate name mocks/),
+      expect.stringMatching(/^line 82: duplicate name mocks/),
+    ]);
+    expect(dockerfileProblems(mutate(dockerfileText, 'USER node', 'USR node'))).toEqual([expect.stringMatching(/^line 66: Unknown instruction: USR/)]);
+    expect(dockerfileProblems(mutate(dockerfileText, '--from=build ', '--frm=build '))).toEqual([expect.stringMatching(/^line 65: Unknown flag: frm/)]);
+    expect(dockerfileProblems(mutate(dockerfileText, '--interval=10s --timeout=3s', '--interval=10 --timeout=3s')).join()).toMatch(/missing unit in duration 10/);
+  });
+
+  it('what Docker reads the same however it is written: quoted ENV values, continuations with comments, heredocs', () => {
+    const quoted = broken('ENV NODE_ENV=production \\\n    HOST=0.0.0.0', 'ENV NODE_ENV="production" \\\n    # where the BFF listens\n    HOST=\'0.0.0.0\'');
+    expect(effectiveConfig(stageByName(quoted, 'bff')!).env).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0' });
+    expect(checkRuntimeTarget(quoted, 'bff', RUNTIME)).toEqual([]);
+    // A heredoc's body is part of its RUN: an `npm install` in it is still caught.
+    const heredoc = broken('RUN npm run build\n', 'RUN <<EOF\nnpm install\nnpm run build\nEOF\n');
+    expect(checkNpm(heredoc, [...TARGETS]).join()).toMatch(/"npm install"/);
+    // Where a COPY heredoc's file lands is not modelled: refused with the line, never misread.
+    expect(() => contextSources(broken('COPY schema ./schema\n', 'COPY <<EOF ./schema/x.graphql\ntype Query\nEOF\n'))).toThrow(/line 64: COPY with a heredoc/);
+  });
 
   it('an unpinned or floating base image', () => {
     expect(checkPinnedBaseImages(broken(/FROM node:\S+/, 'FROM node'))).toHaveLength(1);

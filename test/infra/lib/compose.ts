@@ -59,7 +59,13 @@ export interface Interpolation {
 /**
  * Compose interpolation of every string value: `$$`, `$VAR`, `${VAR}`, `${VAR:-default}`,
  * `${VAR-default}`, `${VAR:?err}`, `${VAR?err}`, `${VAR:+alt}`, `${VAR+alt}` (defaults may nest).
- * A `$` starting none of these is an error, as in Compose ("invalid interpolation format").
+ * A `$` starting none of these is an error, as in Compose up to v2.2x ("invalid interpolation
+ * format"; later versions pass it through, which is never what the author meant).
+ *
+ * Hand-written on purpose: no npm package implements Compose's grammar. dotenv-expand and the
+ * envsubst ports know `${VAR:-default}` at most (no `?`/`+` forms, no "set but empty" rule, no
+ * record of which variables lack a default), and @balena/compose-parser, which wraps Compose's
+ * own compose-go, needs Node 22 and downloads a binary at install. The grammar is this small.
  */
 export function interpolate(data: Obj, env: Record<string, string | undefined>): Interpolation {
   const variables: Interpolation['variables'] = [];

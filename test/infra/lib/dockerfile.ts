@@ -1,12 +1,13 @@
-// A small Dockerfile parser and the checks test/infra/dockerfile.test.ts runs on our Dockerfile.
-//
-// Parsing follows the Dockerfile reference closely enough for the files we write: parser directives
-// (`# escape=`), comment lines (also inside continuations), line continuations, instruction flags
-// (`--from=build`), exec (JSON) vs shell form, and ARG substitution in FROM. Heredocs are not
-// supported and are reported as a parse error rather than misread.
+// The Dockerfile as dockerfile-ast reads it (the parser behind the Docker language server:
+// parser directives, continuations, comments inside them, flags, exec and shell form, heredocs,
+// ARG expansion in FROM), dockerfile-utils' validation of it, and the checks that
+// test/infra/dockerfile.test.ts runs on our Dockerfile: what only this project knows (its
+// stages, where copied paths land, what the runtime targets run).
 //
 // Every check is a pure function returning a list of problems (empty = fine), so the tests can run
 // it on the real Dockerfile and on broken snippets (to prove that it can fail).
+import { DockerfileParser, Env, From, Healthcheck, JSONInstruction, ModifiableInstruction, type Instruction as AstInstruction } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
 
 export interface Instruction {
   /** upper-case keyword, e.g. COPY */
@@ -15,10 +16,12 @@ export interface Instruction {
   line: number;
   /** `--name=value` / `--name` flags before the arguments */
   flags: Record<string, string | true>;
-  /** the arguments after the flags, continuation lines joined */
+  /** the arguments after the flags, continuation lines joined (and heredoc bodies included) */
   rest: string;
   /** the arguments parsed as a JSON string array (exec form), or null for shell form */
   json: string[] | null;
+  /** dockerfile-ast's node, for what the fields above do not say */
+  node: AstInstruction;
 }
 
 export interface Stage {
@@ -43,114 +46,64 @@ export interface Dockerfile {
   instructions: Instruction[];
 }
 
-const FLAG_KEYWORDS = new Set(['FROM', 'COPY', 'ADD', 'RUN', 'HEALTHCHECK']);
-
 export function parseDockerfile(text: string): Dockerfile {
-  const lines = text.split(/\r?\n/);
-  let escape = '\\';
-
-  // parser directives: only at the very top, `# directive=value`
-  let i = 0;
-  for (; i < lines.length; i++) {
-    const m = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(lines[i]);
-    if (!m) break;
-    if (m[1].toLowerCase() === 'escape') escape = m[2];
-  }
-
-  const instructions: Instruction[] = [];
-  while (i < lines.length) {
-    const raw = lines[i];
-    if (/^\s*(#.*)?$/.test(raw)) {
-      i++;
-      continue;
-    }
-    const line = i + 1;
-    let logical = '';
-    let current = raw;
-    for (;;) {
-      const trimmed = current.replace(/\s+$/, '');
-      if (trimmed.endsWith(escape)) {
-        logical += trimmed.slice(0, -escape.length);
-        i++;
-        // comment lines and empty lines inside a continuation are dropped
-        while (i < lines.length && /^\s*(#.*)?$/.test(lines[i])) i++;
-        if (i >= lines.length) break;
-        current = lines[i];
-      } else {
-        logical += current;
-        i++;
-        break;
-      }
-    }
-    const m = /^\s*([A-Za-z]+)(?:\s+([\s\S]*))?$/.exec(logical);
-    if (!m) throw new Error(`Dockerfile line ${line}: cannot parse "${logical}"`);
-    const keyword = m[1].toUpperCase();
-    let rest = (m[2] ?? '').trim();
-    if (/<<-?\s*["']?[A-Za-z_]/.test(rest) && (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD')) {
-      throw new Error(`Dockerfile line ${line}: heredocs are not supported by this parser`);
-    }
-    const flags: Record<string, string | true> = {};
-    if (FLAG_KEYWORDS.has(keyword)) {
-      for (;;) {
-        const f = /^--([a-zA-Z][\w-]*)(?:=(\S*))?(?:\s+|$)/.exec(rest);
-        if (!f) break;
-        flags[f[1]] = f[2] ?? true;
-        rest = rest.slice(f[0].length);
-      }
-    }
-    instructions.push({ keyword, line, flags, rest, json: parseJsonForm(rest) });
-  }
-
+  const ast = DockerfileParser.parse(text);
   const globalArgs: Record<string, string | undefined> = {};
+  for (const arg of ast.getInitialARGs()) {
+    const property = arg.getProperty();
+    if (property) globalArgs[property.getName()] = property.getValue() ?? undefined;
+  }
+  const instructions = ast.getInstructions().map(toInstruction);
   const stages: Stage[] = [];
   let stage: Stage | null = null;
   for (const ins of instructions) {
-    if (ins.keyword === 'FROM') {
-      const parts = ins.rest.split(/\s+/);
-      const fromRaw = parts[0] ?? '';
-      const name = parts.length >= 3 && parts[1].toUpperCase() === 'AS' ? parts[2].toLowerCase() : null;
-      const from = substitute(fromRaw, globalArgs);
+    if (ins.node instanceof From) {
+      const fromRaw = ins.node.getImage() ?? '';
+      // dockerfile-ast expands ${ARG} (with defaults) from the ARGs before the first FROM, as Docker does.
+      const from = ins.node.getExpandedArguments()[0]?.getValue() ?? fromRaw;
+      const name = ins.node.getBuildStage()?.toLowerCase() ?? null;
       const parent = stages.find((s) => s.name !== null && s.name === from.toLowerCase()) ?? null;
       stage = { index: stages.length, name, fromRaw, from, parent, line: ins.line, instructions: [] };
       stages.push(stage);
     } else if (stage) {
       stage.instructions.push(ins);
-    } else if (ins.keyword === 'ARG') {
-      for (const decl of ins.rest.split(/\s+/).filter(Boolean)) {
-        const eq = decl.indexOf('=');
-        if (eq < 0) globalArgs[decl] = undefined;
-        else globalArgs[decl.slice(0, eq)] = unquote(decl.slice(eq + 1));
-      }
-    } else {
-      throw new Error(`Dockerfile line ${ins.line}: ${ins.keyword} before the first FROM (only ARG may be there)`);
     }
+    // Before the first FROM only ARG is allowed; anything else is in dockerfileProblems().
   }
   return { globalArgs, stages, instructions };
 }
 
-function parseJsonForm(rest: string): string[] | null {
-  if (!rest.startsWith('[')) return null;
+function toInstruction(node: AstInstruction): Instruction {
+  const flags: Record<string, string | true> = {};
+  if (node instanceof ModifiableInstruction) for (const flag of node.getFlags()) flags[flag.getName()] = flag.getValue() ?? true;
+  const rest = node.getArgumentsContent() ?? '';
+  return {
+    keyword: node.getKeyword(),
+    line: node.getRange().start.line + 1,
+    flags,
+    rest,
+    json: node instanceof JSONInstruction && node.getOpeningBracket() ? jsonForm(rest) : null,
+    node,
+  };
+}
+
+/**
+ * The exec form's strings. Docker reads `[...]` as JSON and falls back to the shell form when it
+ * is not a JSON array of strings; JSON.parse does the same here. (dockerfile-ast's own
+ * getJSONStrings() drops the spaces inside each string, so its values are not used.)
+ */
+function jsonForm(text: string): string[] | null {
   try {
-    const v: unknown = JSON.parse(rest);
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((x) => typeof x === 'string') ? (value as string[]) : null;
   } catch {
     return null;
   }
 }
 
-function unquote(s: string): string {
-  return /^(["']).*\1$/.test(s) ? s.slice(1, -1) : s;
-}
-
-/** `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}` with the given values; unknown vars stay as written. */
-export function substitute(s: string, vars: Record<string, string | undefined>): string {
-  return s.replace(/\$\{([A-Za-z_]\w*)(?::([-+])([^}]*))?\}|\$([A-Za-z_]\w*)/g, (all, braced, op, word, bare) => {
-    const name = (braced ?? bare) as string;
-    const value = vars[name];
-    if (op === '-') return value ? value : (word as string);
-    if (op === '+') return value ? (word as string) : '';
-    return value ?? all;
-  });
+/** What dockerfile-utils (the Docker language server's validator) finds: `line N: message`, errors and warnings. */
+export function dockerfileProblems(text: string): string[] {
+  return validate(text).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
 }
 
 export function stageByName(df: Dockerfile, name: string): Stage | undefined {
@@ -197,10 +150,10 @@ export function effectiveConfig(stage: Stage): EffectiveConfig {
           cfg.workdir = ins.rest.startsWith('/') ? normalizePosix(ins.rest) : joinPosix(cfg.workdir, ins.rest);
           break;
         case 'ENV':
-          Object.assign(cfg.env, parseEnv(ins.rest));
+          if (ins.node instanceof Env) for (const p of ins.node.getProperties()) cfg.env[p.getName()] = unquote(p.getUnescapedValue() ?? '');
           break;
         case 'EXPOSE':
-          cfg.expose.push(...ins.rest.split(/\s+/).filter(Boolean));
+          cfg.expose.push(...ins.node.getArguments().map((a) => a.getValue()));
           break;
         case 'ENTRYPOINT':
           cfg.entrypoint = ins;
@@ -221,17 +174,9 @@ export function effectiveConfig(stage: Stage): EffectiveConfig {
   return cfg;
 }
 
-/** `ENV A=1 B="x y"` or the legacy `ENV A 1`. */
-export function parseEnv(rest: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!/^[A-Za-z_]\w*=/.test(rest)) {
-    const m = /^(\S+)\s+([\s\S]*)$/.exec(rest);
-    if (m) out[m[1]] = m[2];
-    return out;
-  }
-  const re = /([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/g;
-  for (const m of rest.matchAll(re)) out[m[1]] = unquote(m[2]);
-  return out;
+/** ENV B="x y": dockerfile-ast keeps the quotes of a value, Docker does not. */
+function unquote(s: string): string {
+  return /^(["']).*\1$/.test(s) ? s.slice(1, -1) : s;
 }
 
 function joinPosix(a: string, b: string): string {
@@ -255,10 +200,21 @@ export function processArgv(cfg: EffectiveConfig): string[] {
 
 /** The HEALTHCHECK's command: { form: 'exec' | 'shell' | 'none', argv }. */
 export function healthcheckCommand(ins: Instruction): { form: 'exec' | 'shell' | 'none'; argv: string[] } {
-  const m = /^(CMD|NONE)\b\s*([\s\S]*)$/i.exec(ins.rest);
-  if (!m || m[1].toUpperCase() === 'NONE') return { form: 'none', argv: [] };
-  const json = parseJsonForm(m[2].trim());
-  return json ? { form: 'exec', argv: json } : { form: 'shell', argv: [m[2].trim()] };
+  const subcommand = ins.node instanceof Healthcheck ? ins.node.getSubcommand()?.getValue().toUpperCase() : undefined;
+  if (subcommand !== 'CMD') return { form: 'none', argv: [] };
+  const command = ins.rest.replace(/^\S+\s*/, '');
+  const json = command.startsWith('[') ? jsonForm(command) : null;
+  return json ? { form: 'exec', argv: json } : { form: 'shell', argv: [command] };
+}
+
+/**
+ * The sources and destination of a COPY/ADD. A heredoc (`COPY <<EOF /etc/x`) writes a file from
+ * the Dockerfile itself: where it lands is not modelled here, so it is refused, not misread.
+ */
+function copyArguments(ins: Instruction): string[] {
+  if (/(^|\s)<<-?["']?[A-Za-z_]/.test(ins.rest))
+    throw new Error(`Dockerfile line ${ins.line}: ${ins.keyword} with a heredoc; the checks of copied paths do not cover it`);
+  return ins.json ?? ins.node.getArguments().map((a) => a.getValue());
 }
 
 export interface CopySource {
@@ -274,7 +230,7 @@ export function contextSources(df: Dockerfile): CopySource[] {
   for (const stage of df.stages) {
     for (const ins of stage.instructions) {
       if ((ins.keyword !== 'COPY' && ins.keyword !== 'ADD') || 'from' in ins.flags) continue;
-      const args = ins.json ?? ins.rest.split(/\s+/).filter(Boolean);
+      const args = copyArguments(ins);
       for (const src of args.slice(0, -1)) {
         if (/^[a-z]+:\/\//i.test(src)) continue; // ADD <url>
         out.push({ stage, ins, path: src.replace(/^\.\/+/, '').replace(/\/+$/, '') || '.' });
@@ -306,7 +262,7 @@ export function copyLandings(stage: Stage): Landing[] {
     for (const ins of s.instructions) {
       if (ins.keyword === 'WORKDIR') workdir = ins.rest.startsWith('/') ? normalizePosix(ins.rest) : joinPosix(workdir, ins.rest);
       if (ins.keyword !== 'COPY' && ins.keyword !== 'ADD') continue;
-      const args = ins.json ?? ins.rest.split(/\s+/).filter(Boolean);
+      const args = copyArguments(ins);
       const destRaw = args[args.length - 1] ?? '';
       const dest = destRaw.startsWith('/') ? normalizePosix(destRaw) : joinPosix(workdir, destRaw);
       const intoDir = destRaw.endsWith('/') || destRaw === '.' || args.length > 2;
@@ -351,15 +307,10 @@ export function checkPinnedBaseImages(df: Dockerfile): string[] {
   return problems;
 }
 
-/** Stage names are unique; COPY --from and FROM refer to earlier stages (not to images by accident). */
+/** COPY --from and FROM refer to earlier stages (not to images by accident). Duplicate stage names: dockerfileProblems(). */
 export function checkStageReferences(df: Dockerfile): string[] {
   const problems: string[] = [];
-  const seen = new Map<string, Stage>();
   for (const s of df.stages) {
-    if (s.name) {
-      if (seen.has(s.name)) problems.push(`line ${s.line}: stage name "${s.name}" is used twice`);
-      seen.set(s.name, s);
-    }
     const later = df.stages.find((t) => t.index > s.index && t.name === s.from.toLowerCase());
     if (later) problems.push(`line ${s.line}: FROM ${s.from} refers to a stage defined later (Docker would pull an image of that name)`);
     for (const ins of s.instructions) {
@@ -480,7 +431,7 @@ export function checkNpm(df: Dockerfile, runtimeTargets: string[]): string[] {
     let copiedBefore: string[] = [];
     for (const ins of s.instructions) {
       if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
-        const args = ins.json ?? ins.rest.split(/\s+/).filter(Boolean);
+        const args = copyArguments(ins);
         copiedBefore = copiedBefore.concat(args.slice(0, -1).map((a) => a.replace(/^\.\//, '')));
       }
       if (ins.keyword !== 'RUN') continue;
@@ -511,7 +462,12 @@ export function checkNpm(df: Dockerfile, runtimeTargets: string[]): string[] {
       continue;
     }
     const src = stageByName(df, nm.from) ?? df.stages[Number(nm.from)];
-    const ci = src ? stageChain(src).flatMap(runs).map(runText).find((t) => /\bnpm\s+ci\b/.test(t)) : undefined;
+    const ci = src
+      ? stageChain(src)
+          .flatMap(runs)
+          .map(runText)
+          .find((t) => /\bnpm\s+ci\b/.test(t))
+      : undefined;
     if (!ci) p.push(`target "${target}": node_modules comes from stage "${nm.from}", which runs no npm ci`);
     else if (!/--omit[= ]dev\b|--production\b|--only[= ]prod/.test(ci)) {
       p.push(`target "${target}": node_modules comes from stage "${nm.from}", whose npm ci keeps devDependencies (add --omit=dev)`);
