@@ -19,7 +19,7 @@ let stack: Stack;
 let execute: Execute;
 let customer: string | undefined;
 beforeAll(async () => {
-  stack = await startStack({ http: true, env: { NODE_ENV: 'production', LOG_PRETTY: 'false', TRUSTED_DOCUMENTS: MANIFEST } });
+  stack = await startStack({ http: true, env: { NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', LOG_PRETTY: 'false', TRUSTED_DOCUMENTS: MANIFEST } });
   execute = createClient({ url: `${stack.http!.url}/graphql`, token: () => customer });
 });
 afterAll(() => stack.close());
