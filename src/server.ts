@@ -7,6 +7,7 @@ import { DEFAULT_QUERY } from './default-query.js';
 import { edgeOptions } from './edge/index.js';
 import { maskErrorForClients } from './mask-error.js';
 import { yogaLogger } from './yoga-logger.js';
+import { backendObservers } from './observability/backend-observer.js';
 import { BffMetrics } from './observability/metrics.js';
 import { activeTracer } from './observability/tracing.js';
 import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
@@ -34,7 +35,7 @@ export function createServer({ config, logger }: ServerDeps) {
   const { observability } = config;
   // Recording costs a few counter increments per backend call; METRICS=off skips even those.
   const metrics = observability.metrics ? new BffMetrics() : undefined;
-  const pools = createBackendPools(config, logger, metrics);
+  const pools = createBackendPools(config, logger, backendObservers(metrics));
   metrics?.watchBackends(pools, config);
   // The mutations' side, with the delivery queue's worker (src/writes, src/delivery).
   const writes = createWrites(config, pools, logger);

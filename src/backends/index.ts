@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { SERVICE_NAMES, type Config, type ServiceName } from '../config.js';
-import type { BffMetrics } from '../observability/metrics.js';
+import type { CallObserverFactory } from './events.js';
 import { BackendHttp, type RequestScope } from './http.js';
 import { CatalogClient } from './catalog/client.js';
 import { InventoryClient } from './inventory/client.js';
@@ -12,9 +12,13 @@ import { UsersClient } from './users/client.js';
 /** One long-lived HTTP client (and connection pool) per backend, shared by all requests. */
 export type BackendPools = Readonly<Record<ServiceName, BackendHttp>>;
 
-export function createBackendPools(config: Config, logger: Logger, metrics?: BffMetrics): BackendPools {
+/** `observe`: each backend's observer (src/server.ts passes observability's); none, nothing is reported. */
+export function createBackendPools(config: Config, logger: Logger, observe?: CallObserverFactory): BackendPools {
   return Object.fromEntries(
-    SERVICE_NAMES.map((name) => [name, new BackendHttp(name, config.backends[name], logger.child({ service: name }), metrics)]),
+    SERVICE_NAMES.map((name) => {
+      const backend = config.backends[name];
+      return [name, new BackendHttp(name, backend, logger.child({ service: name }), { observer: observe?.(name, backend.url) })];
+    }),
   ) as Record<ServiceName, BackendHttp>;
 }
 

@@ -2,37 +2,10 @@ import { propagation, type Context as TraceContext } from '@opentelemetry/api';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { ServiceName } from '../config.js';
 import { BackendError, type BackendErrorCode } from './errors.js';
+import type { Handler } from './pipeline.js';
+import { queryString, type BackendRequest, type Sent, type ShapeCheck } from './request.js';
+import { AttemptTimer } from './resilience/deadline.js';
 
-export type QueryValue = string | number | readonly string[] | undefined;
-
-export interface BackendRequest {
-  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** A path template's rendering, e.g. `/orders/42`; ids in it must already be encoded. */
-  readonly path: string;
-  /** Arrays are joined with commas (`ids=1,2,3`), the form every backend accepts. */
-  readonly query?: Readonly<Record<string, QueryValue>>;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-  /** Statuses that mean "no such thing" and resolve to `null` instead of failing, e.g. 404. */
-  readonly nullOn?: readonly number[];
-}
-
-/** Checks that a parsed body has the shape we rely on; returns it typed, or throws. */
-export type ShapeCheck<T> = (body: unknown) => T;
-
-export interface Sent<T> {
-  value: T | null;
-  /** Answered by the HTTP cache (undici adds `age` to what it serves from cache). */
-  cached: boolean;
-  /** The HTTP status, for metrics and spans. */
-  status: number;
-}
-
-/**
- * One HTTP exchange with one backend, and nothing else: send, read, check, and turn every
- * failure into a BackendError with a stable code. `signal` carries the attempt's deadline;
- * `callerSignal` tells a deadline (ours to report) from a caller who hung up (nobody to tell).
- */
 export interface Target {
   readonly service: ServiceName;
   /** e.g. `http://users:4001`; the HTTP cache keys on it. */
@@ -40,11 +13,31 @@ export interface Target {
   readonly dispatcher: Dispatcher;
 }
 
+/**
+ * The end of the line (src/backends/policy.ts): one attempt on the wire, with its own timer:
+ * the backend's `timeoutMs`, or the call's deadline if that comes first (see AttemptTimer).
+ */
+export function transport(target: Target, timeoutMs: number): Handler {
+  return async (call) => {
+    const timer = new AttemptTimer(call.deadline, timeoutMs);
+    try {
+      return await call.events.attempt((trace) => send(target, call.request, call.scope.requestId, timer, call.check, trace));
+    } finally {
+      timer.done();
+    }
+  };
+}
+
+/**
+ * One HTTP exchange with one backend, and nothing else: send, read, check, and turn every
+ * failure into a BackendError with a stable code. `timer` is the attempt's abort signal, and
+ * says why it fired: a timeout (ours to report) or a caller who left (nobody to tell).
+ */
 export async function send<T>(
   { service, origin, dispatcher }: Target,
   request: BackendRequest,
   requestId: string,
-  signals: { attempt: AbortSignal; caller: AbortSignal; timeoutMs: number },
+  timer: AttemptTimer,
   check: ShapeCheck<T>,
   trace?: TraceContext,
 ): Promise<Sent<T>> {
@@ -64,7 +57,7 @@ export async function send<T>(
       path: request.path + queryString(request.query),
       headers: outgoing,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: signals.attempt,
+      signal: timer.signal,
     });
     const { statusCode: status, body, headers } = response;
     if (status >= 200 && status < 300) {
@@ -79,7 +72,7 @@ export async function send<T>(
       retryAfterMs: retryAfterMs(headers['retry-after']),
     });
   } catch (error) {
-    throw classify(error, service, signals);
+    throw classify(error, service, timer);
   }
 }
 
@@ -97,12 +90,13 @@ function parse<T>(service: ServiceName, request: BackendRequest, status: number,
   }
 }
 
-function classify(error: unknown, service: ServiceName, signals: { attempt: AbortSignal; caller: AbortSignal; timeoutMs: number }): unknown {
+function classify(error: unknown, service: ServiceName, timer: AttemptTimer): unknown {
   if (error instanceof BackendError) return error;
   // A caller who hung up gets nothing, so keep its abort as it is; a deadline is ours to report.
-  if (signals.caller.aborted) return signals.caller.reason ?? error;
-  if (signals.attempt.aborted) {
-    return new BackendError(service, 'BACKEND_TIMEOUT', `no answer within ${Math.round(signals.timeoutMs)} ms`, { cause: error });
+  if (timer.cause === 'abandoned') return timer.signal.reason ?? error;
+  if (timer.cause === 'timeout') return new BackendError(service, 'BACKEND_TIMEOUT', `no answer within ${timer.timeoutMs} ms`, { cause: error });
+  if (timer.cause === 'budget') {
+    return new BackendError(service, 'BACKEND_TIMEOUT', 'no answer before the request\'s deadline', { cause: error, cutShortByBudget: true });
   }
   if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
     return new BackendError(service, 'BACKEND_BAD_RESPONSE', 'response body too large', { cause: error });
@@ -129,13 +123,4 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export function queryString(query: BackendRequest['query']): string {
-  if (!query) return '';
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.map(encodeURIComponent).join(',') : encodeURIComponent(String(value));
-    parts.push(`${encodeURIComponent(key)}=${text}`);
-  }
-  return parts.length > 0 ? `?${parts.join('&')}` : '';
-}
+export { queryString, type BackendRequest, type QueryValue, type Sent, type ShapeCheck } from './request.js';
