@@ -33,9 +33,10 @@ describe('shared calls and mixed budgets', () => {
     expect(codes(a.body)).toEqual(['BACKEND_TIMEOUT']);
     expect(b.body.errors).toBeUndefined();
     expect(b.body.data.product.name).toEqual(expect.any(String));
-    // One of them made the call, the other joined it (which one depends on who reached it first).
-    const sources = [a, b].flatMap(({ body }) => body.extensions?.fetchPlan ?? []).map((entry: any) => entry.source);
-    expect(sources.sort()).toEqual(['deduped', 'network']);
+    // Normally one made the call and the other joined it; on a starved machine the short one
+    // can spend its 30 ms before its call starts (then it sends nothing): one call either way.
+    const plans = [a, b].flatMap(({ body }) => body.extensions?.fetchPlan ?? []);
+    expect(plans.filter((entry: any) => entry.attempts > 0)).toHaveLength(1);
     expect(await stack.backend.catalog.calls('GET /products')).toBe(1);
     expect(stack.bff.pools.catalog.state.breaker).toBe(0); // closed: the short one's timeout was its own
   });
