@@ -1,11 +1,14 @@
 import { bulkhead, type BulkheadPolicy, type CircuitBreakerPolicy } from 'cockatiel';
-import { Pool, cacheStores, interceptors } from 'undici';
+import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import type { BackendConfig, ServiceName } from '../config.js';
+import { HttpCache, type LocalEntry, type SharedEntry } from './cache/http-cache.js';
+import { MemoryStore } from './cache/memory-store.js';
+import type { CacheStore } from './cache/store.js';
 import { UNOBSERVED, type CallObserver } from './events.js';
 import { compose, type Answer, type Handler } from './pipeline.js';
 import { trafficPolicy } from './policy.js';
-import type { BackendRequest, ShapeCheck } from './request.js';
+import { pathAndQuery, type BackendRequest, type ShapeCheck } from './request.js';
 import { Coalescer } from './resilience/coalescer.js';
 import { RateLimiter } from './resilience/rate-limiter.js';
 import { RetryBudget } from './resilience/retry-budget.js';
@@ -23,7 +26,15 @@ const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 export interface BackendHttpOptions {
   /** Where every call is reported (observability's BackendObserver). @default none */
   readonly observer?: CallObserver;
+  /** Deep-freeze what the HTTP cache stores, so a resolver mutating a shared value throws. @default false (true in development and tests, see createBackendPools) */
+  readonly freezeCached?: boolean;
+  /** A cache store shared by every instance, behind this instance's memory. @default none */
+  readonly sharedCache?: CacheStore<SharedEntry>;
 }
+
+/** The HTTP cache's memory, per backend: entries and bytes (of the bodies the values came from). */
+const CACHE_MAX_ENTRIES = 10_000;
+const CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * The one HTTP client for one backend, where its whole traffic policy lives, so resolvers and
@@ -43,15 +54,21 @@ export class BackendHttp {
     readonly service: ServiceName,
     config: BackendConfig,
     logger: Logger,
-    { observer = UNOBSERVED }: BackendHttpOptions = {},
+    { observer = UNOBSERVED, freezeCached = false, sharedCache }: BackendHttpOptions = {},
   ) {
     // As many connections as calls allowed in flight: the bulkhead, not the pool, queues.
     this.pool = new Pool(config.url, { connections: config.concurrency, pipelining: 1, keepAliveTimeout: 30_000, maxResponseSize: MAX_RESPONSE_BYTES });
-    // A shared cache: it never stores a `private` answer, nor one to a request with credentials
+    // A shared cache's rules: never a `private` answer, nor one to a request with credentials
     // unless the backend marks it public, so one user's data is never served to another.
-    const dispatcher = config.cache
-      ? this.pool.compose(interceptors.cache({ store: new cacheStores.MemoryCacheStore({ maxCount: 10_000, maxSize: 64 * 1024 * 1024 }), type: 'shared' }))
-      : this.pool;
+    const cache = config.cache
+      ? new HttpCache({
+          service,
+          origin: config.url,
+          local: new MemoryStore<LocalEntry>({ maxEntries: CACHE_MAX_ENTRIES, maxBytes: CACHE_MAX_BYTES, sizeOf: (entry) => entry.size }),
+          shared: sharedCache,
+          freeze: freezeCached,
+        })
+      : undefined;
 
     this.breaker = createBreaker({ threshold: config.breakerThreshold, halfOpenAfterMs: config.breakerHalfOpenMs }, logger, observer);
     this.bulkhead = bulkhead(config.concurrency, config.queue);
@@ -66,12 +83,13 @@ export class BackendHttp {
       // Coalesced chunks are shared through dedupe; without it, coalescing would only add calls.
       coalescer: config.dedupe && config.batchWindowMs >= 0 ? new Coalescer(config.batchWindowMs, config.maxBatchSize) : undefined,
       shared: this.shared,
+      cache,
       retryBudget: this.retryBudget,
       breaker: this.breaker,
       rateLimiter: config.rateLimitRps > 0 ? new RateLimiter(config.rateLimitRps) : undefined,
       bulkhead: this.bulkhead,
     });
-    this.handle = compose(steps, transport({ service, origin: config.url, dispatcher }, config.timeoutMs));
+    this.handle = compose(steps, transport({ service, origin: config.url, dispatcher: this.pool }, config.timeoutMs));
   }
 
   /**
@@ -81,8 +99,10 @@ export class BackendHttp {
    */
   async items<V>(scope: RequestScope, request: BackendRequest & { idsParam: string; ids: readonly string[] }, check: ShapeCheck<{ items: V[] }>): Promise<V[]> {
     const { idsParam, ids, ...rest } = request;
+    const bulk = { ...rest, query: { ...rest.query, [idsParam]: ids } };
     const answer = await this.handle({
-      request: { ...rest, query: { ...rest.query, [idsParam]: ids } },
+      request: bulk,
+      url: pathAndQuery(bulk),
       bulk: { param: idsParam },
       check,
       scope,
@@ -97,7 +117,7 @@ export class BackendHttp {
    * Fails with a BackendError, or with the caller's own abort reason if it hung up.
    */
   async json<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>): Promise<T | null> {
-    const answer = await this.handle({ request, check, scope, deadline: deadlineOf(scope), events: UNOBSERVED });
+    const answer = await this.handle({ request, url: pathAndQuery(request), check, scope, deadline: deadlineOf(scope), events: UNOBSERVED });
     return answer.value as T | null;
   }
 

@@ -17,7 +17,9 @@ export function createBackendPools(config: Config, logger: Logger, observe?: Cal
   return Object.fromEntries(
     SERVICE_NAMES.map((name) => {
       const backend = config.backends[name];
-      return [name, new BackendHttp(name, backend, logger.child({ service: name }), { observer: observe?.(name, backend.url) })];
+      // Cached values are shared by every request: frozen where a mutation should fail loudly.
+      const freezeCached = config.env !== 'production';
+      return [name, new BackendHttp(name, backend, logger.child({ service: name }), { observer: observe?.(name, backend.url), freezeCached })];
     }),
   ) as Record<ServiceName, BackendHttp>;
 }

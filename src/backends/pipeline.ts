@@ -13,6 +13,8 @@ import type { BackendRequest, Sent, ShapeCheck } from './request.js';
 /** One call, as it travels down the steps. Steps pass on a changed copy, never mutate it. */
 export interface Call {
   readonly request: BackendRequest;
+  /** `request`'s path and query string as sent (pathAndQuery), computed once per call. */
+  readonly url: string;
   /** Checks the parsed body; the transport runs it (and the cache keeps what it returns). */
   readonly check: ShapeCheck<unknown>;
   /** The request it is made for: request id, credentials, fetch plan, trace. */
@@ -29,6 +31,8 @@ export interface Call {
    * requests' (the coalescing step); the answer is `{ items }` and may hold more than asked.
    */
   readonly bulk?: { readonly param: string };
+  /** Set by the HTTP cache when it sends a conditional request: a 304 is then an answer. */
+  readonly revalidating?: boolean;
 }
 
 /** What comes back up: the checked value (or null for a `nullOn` status), and how it was got. */

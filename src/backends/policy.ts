@@ -7,6 +7,7 @@
 import type { CircuitBreakerPolicy, BulkheadPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { BackendConfig, ServiceName } from '../config.js';
+import type { HttpCache } from './cache/http-cache.js';
 import type { CallObserver } from './events.js';
 import type { Answer, Step } from './pipeline.js';
 import type { Coalescer } from './resilience/coalescer.js';
@@ -17,6 +18,7 @@ import { bulkhead } from './steps/bulkhead.js';
 import { circuitBreaker } from './steps/circuit-breaker.js';
 import { coalescing } from './steps/coalescing.js';
 import { dedupe } from './steps/dedupe.js';
+import { httpCache } from './steps/http-cache.js';
 import { rateLimit } from './steps/rate-limit.js';
 import { reported } from './steps/reported.js';
 import { requestBudget } from './steps/request-budget.js';
@@ -33,6 +35,7 @@ export interface PolicyParts {
   readonly observer: CallObserver;
   readonly coalescer: Coalescer | undefined;
   readonly shared: SharedCalls<Answer> | undefined;
+  readonly cache: HttpCache | undefined;
   readonly retryBudget: RetryBudget;
   readonly breaker: CircuitBreakerPolicy;
   readonly rateLimiter: RateLimiter | undefined;
@@ -50,6 +53,8 @@ export function trafficPolicy(p: PolicyParts): Array<Step | undefined> {
     requestBudget(service),
     // Identical GETs in flight share one call, under the latest deadline of those waiting.
     p.shared && dedupe(p.shared),
+    // Fresh answers the backend marked cacheable: the value checked when stored, no call.
+    p.cache && httpCache(p.cache),
     // Idempotent calls retried on transient failures, within the retry budget and the deadline.
     retries({ retries: config.retries, baseMs: config.retryBaseMs, maxMs: MAX_BACKOFF_MS, budget: p.retryBudget, logger: p.logger }),
     // Inside the retries, so it sees every attempt and, once open, stops them.
@@ -58,6 +63,6 @@ export function trafficPolicy(p: PolicyParts): Array<Step | undefined> {
     p.rateLimiter && rateLimit(service, p.rateLimiter, config.rateLimitRps),
     // At most `concurrency` in flight, a short queue, then BACKEND_OVERLOADED.
     bulkhead(service, p.bulkhead, config),
-    // Then the transport: the HTTP cache (undici's interceptor) and the keep-alive pool.
+    // Then the transport: one attempt, with its own timeout, through the keep-alive pool.
   ];
 }

@@ -23,6 +23,15 @@ export interface Sent<T> {
   cached: boolean;
   /** The HTTP status, for metrics and spans. */
   status: number;
+  /** The response's headers, when it came from the backend just now (the HTTP cache reads them). */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as received, for a cache shared between instances (which stores text, not values). */
+  text?: string;
+}
+
+/** `path?query` as sent: what the HTTP cache and dedupe key on. */
+export function pathAndQuery(request: BackendRequest): string {
+  return request.path + queryString(request.query);
 }
 
 export function queryString(query: BackendRequest['query']): string {

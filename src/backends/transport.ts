@@ -2,8 +2,8 @@ import { propagation, type Context as TraceContext } from '@opentelemetry/api';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { ServiceName } from '../config.js';
 import { BackendError, type BackendErrorCode } from './errors.js';
-import type { Handler } from './pipeline.js';
-import { queryString, type BackendRequest, type Sent, type ShapeCheck } from './request.js';
+import type { Answer, Call, Handler } from './pipeline.js';
+import type { BackendRequest, ShapeCheck } from './request.js';
 import { AttemptTimer } from './resilience/deadline.js';
 
 export interface Target {
@@ -21,40 +21,44 @@ export function transport(target: Target, timeoutMs: number): Handler {
   return async (call) => {
     const timer = new AttemptTimer(call.deadline, timeoutMs);
     try {
-      return await call.events.attempt((trace) => send(target, call.request, call.scope.requestId, timer, call.check, trace));
+      return await call.events.attempt((trace) => send(target, call, timer, trace));
     } finally {
       timer.done();
     }
   };
 }
 
-/**
- * One HTTP exchange with one backend, and nothing else: send, read, check, and turn every
- * failure into a BackendError with a stable code. `timer` is the attempt's abort signal, and
- * says why it fired: a timeout (ours to report) or a caller who left (nobody to tell).
- */
-export async function send<T>(
-  { service, origin, dispatcher }: Target,
-  request: BackendRequest,
-  requestId: string,
-  timer: AttemptTimer,
-  check: ShapeCheck<T>,
-  trace?: TraceContext,
-): Promise<Sent<T>> {
-  let response: Dispatcher.ResponseData;
-  const outgoing: Record<string, string> = {
+/** What every backend receives: JSON, our request id, and the client's own headers (credentials where it sends them). */
+export function outgoingHeaders(request: BackendRequest, requestId: string): Record<string, string> {
+  return {
     accept: 'application/json',
     'x-request-id': requestId,
     ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
     ...request.headers,
   };
+}
+
+/**
+ * One HTTP exchange with one backend, and nothing else: send, read, check, and turn every
+ * failure into a BackendError with a stable code. `timer` is the attempt's abort signal, and
+ * says why it fired: a timeout (ours to report) or a caller who left (nobody to tell). A 304
+ * is an answer only to a revalidation (the HTTP cache step asked for it).
+ */
+export async function send(
+  { service, origin, dispatcher }: Target,
+  { request, url, check, scope, revalidating }: Call,
+  timer: AttemptTimer,
+  trace?: TraceContext,
+): Promise<Answer> {
+  let response: Dispatcher.ResponseData;
+  const outgoing = outgoingHeaders(request, scope.requestId);
   // W3C `traceparent`: the attempt's span (CallObservation.attempt), when it is traced.
   if (trace) propagation.inject(trace, outgoing);
   try {
     response = await dispatcher.request({
       origin,
       method: request.method ?? 'GET',
-      path: request.path + queryString(request.query),
+      path: url,
       headers: outgoing,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       signal: timer.signal,
@@ -62,11 +66,11 @@ export async function send<T>(
     const { statusCode: status, body, headers } = response;
     if (status >= 200 && status < 300) {
       const text = status === 204 ? '' : await body.text();
-      return { value: parse(service, request, status, text, check), cached: headers.age !== undefined, status };
+      return { value: parseBody(service, request, status, text, check), cached: false, status, headers, text };
     }
     // The body of a failure is for nobody: drain it so the connection goes back to the pool.
     await body.dump().catch(() => undefined);
-    if (request.nullOn?.includes(status)) return { value: null, cached: headers.age !== undefined, status };
+    if (request.nullOn?.includes(status) || (status === 304 && revalidating)) return { value: null, cached: false, status, headers };
     throw new BackendError(service, codeForStatus(status), `${request.method ?? 'GET'} ${request.path} answered ${status}`, {
       status,
       retryAfterMs: retryAfterMs(headers['retry-after']),
@@ -76,7 +80,8 @@ export async function send<T>(
   }
 }
 
-function parse<T>(service: ServiceName, request: BackendRequest, status: number, text: string, check: ShapeCheck<T>): T {
+/** The body as JSON, checked: BACKEND_BAD_RESPONSE when it is neither. */
+export function parseBody<T>(service: ServiceName, request: BackendRequest, status: number, text: string, check: ShapeCheck<T>): T {
   let parsed: unknown;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);

@@ -1,6 +1,6 @@
 import type { Coalescer } from '../resilience/coalescer.js';
 import type { Answer, Step } from '../pipeline.js';
-import { queryString } from '../request.js';
+import { pathAndQuery, queryString } from '../request.js';
 
 /**
  * Cross-request batching: a public bulk lookup's ids join those that concurrent requests ask
@@ -17,7 +17,10 @@ export const coalescing = (coalescer: Coalescer): Step => (next) => async (call)
   const endpoint = `${request.path}${queryString({ ...request.query, [param]: undefined })} ${param}`;
   const chunks = await coalescer.chunksFor(endpoint, ids);
   const answers = await Promise.all(
-    chunks.map((chunk) => next({ ...call, bulk: undefined, request: { ...request, query: { ...request.query, [param]: chunk } } })),
+    chunks.map((chunk) => {
+      const chunkRequest = { ...request, query: { ...request.query, [param]: chunk } };
+      return next({ ...call, bulk: undefined, request: chunkRequest, url: pathAndQuery(chunkRequest) });
+    }),
   );
   return merged(answers);
 };

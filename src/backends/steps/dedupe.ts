@@ -1,5 +1,4 @@
-import type { Answer, Step } from '../pipeline.js';
-import { queryString, type BackendRequest } from '../request.js';
+import type { Answer, Call, Step } from '../pipeline.js';
 import type { SharedCalls } from '../resilience/shared-calls.js';
 
 /**
@@ -9,7 +8,7 @@ import type { SharedCalls } from '../resilience/shared-calls.js';
  */
 export const dedupe = (shared: SharedCalls<Answer>): Step => (next) => (call) => {
   if ((call.request.method ?? 'GET') !== 'GET') return next(call);
-  const key = dedupeKey(call.request);
+  const key = dedupeKey(call);
   const { promise, joined } = shared.run(key, call.deadline, (lifetime) => next({ ...call, deadline: lifetime }));
   call.events.shared(key, joined);
   return promise;
@@ -19,6 +18,6 @@ export const dedupe = (shared: SharedCalls<Answer>): Step => (next) => (call) =>
  * Identical means same method, path, query and credentials: two users' calls never share,
  * since the backend may answer each differently.
  */
-export function dedupeKey(request: BackendRequest): string {
-  return `${request.method ?? 'GET'} ${request.path}${queryString(request.query)} ${request.headers?.authorization ?? ''}`;
+export function dedupeKey({ request, url }: Pick<Call, 'request' | 'url'>): string {
+  return `${request.method ?? 'GET'} ${url} ${request.headers?.authorization ?? ''}`;
 }

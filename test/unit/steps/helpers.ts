@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import type { BackendError } from '../../../src/backends/errors.js';
 import type { CallEvents } from '../../../src/backends/events.js';
 import type { Answer, Call, Handler } from '../../../src/backends/pipeline.js';
-import type { BackendRequest } from '../../../src/backends/request.js';
+import { pathAndQuery, type BackendRequest } from '../../../src/backends/request.js';
 import { Deadline } from '../../../src/backends/resilience/deadline.js';
 
 export const silent = pino({ level: 'silent' });
@@ -32,6 +32,7 @@ export class RecordedEvents implements CallEvents {
 export function makeCall(request: BackendRequest = { path: '/things' }, { budgetMs = 1000, deadline, events }: { budgetMs?: number; deadline?: Deadline; events?: CallEvents } = {}): Call {
   return {
     request,
+    url: pathAndQuery(request),
     check: (body) => body,
     scope: { deadline: performance.now() + budgetMs, requestId: 'test' },
     deadline: deadline ?? new Deadline(performance.now() + budgetMs),
