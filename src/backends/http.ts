@@ -70,7 +70,11 @@ export class BackendHttp {
         })
       : undefined;
 
-    this.breaker = createBreaker({ threshold: config.breakerThreshold, halfOpenAfterMs: config.breakerHalfOpenMs }, logger, observer);
+    this.breaker = createBreaker(
+      { minAttempts: config.breakerThreshold, failurePercent: config.breakerFailurePercent, windowMs: config.breakerWindowMs, halfOpenAfterMs: config.breakerHalfOpenMs },
+      logger,
+      observer,
+    );
     this.bulkhead = bulkhead(config.concurrency, config.queue);
     this.bulkhead.onReject(() => logger.warn({ concurrency: config.concurrency, queue: config.queue }, 'bulkhead full: call rejected'));
     this.retryBudget = new RetryBudget(config.retryBudgetPercent, config.retryBudgetMin);

@@ -1,4 +1,4 @@
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker as cockatielBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { BrokenCircuitError, SamplingBreaker, circuitBreaker as cockatielBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { ServiceName } from '../../config.js';
 import { BackendError } from '../errors.js';
@@ -6,8 +6,12 @@ import type { CallObserver } from '../events.js';
 import type { Step } from '../pipeline.js';
 
 export interface BreakerOptions {
-  /** Consecutive failures that open the circuit. */
-  readonly threshold: number;
+  /** The fewest attempts in the window before their failure rate may open the circuit. */
+  readonly minAttempts: number;
+  /** Share of failed attempts in the window, in percent, above which it opens. @default 50 */
+  readonly failurePercent?: number;
+  /** The sampling window. @default 10000 */
+  readonly windowMs?: number;
   /** How long an open circuit fails fast before one probe may try. */
   readonly halfOpenAfterMs: number;
 }
@@ -21,11 +25,24 @@ export function countsAgainstBreaker(error: unknown): boolean {
   );
 }
 
-/** cockatiel's breaker for one backend, its transitions logged and observed. */
+/**
+ * cockatiel's breaker for one backend, its transitions logged and observed. Rate-based: it
+ * opens when more than `failurePercent` of the attempts in the last `windowMs` failed, once
+ * there were at least `minAttempts` of them, so a backend that mostly answers keeps being
+ * asked (a consecutive-failure count trips on a noisy one: at 30 % failures, five in a row
+ * come every few hundred attempts) and one that mostly fails is cut off.
+ */
 export function createBreaker(options: BreakerOptions, logger: Logger, observer: CallObserver): CircuitBreakerPolicy {
+  const windowMs = options.windowMs ?? 10_000;
   const breaker = cockatielBreaker(handleWhen(countsAgainstBreaker), {
     halfOpenAfter: options.halfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(options.threshold),
+    breaker: new SamplingBreaker({
+      threshold: (options.failurePercent ?? 50) / 100,
+      duration: windowMs,
+      // cockatiel takes the minimum as a rate (attempts/s over the window); half an attempt
+      // less than asked keeps float rounding from making `minAttempts` one too few.
+      minimumRps: ((options.minAttempts - 0.5) * 1000) / windowMs,
+    }),
   });
   breaker.onBreak(() => {
     logger.warn({ halfOpenAfterMs: options.halfOpenAfterMs }, 'circuit opened: failing fast');
