@@ -40,6 +40,8 @@ export interface BackendConfig {
   readonly rateLimitRps: number;
   /** Cache responses the backend marks cacheable (Cache-Control, ETag), in memory. Env `<SERVICE>_CACHE`, else `BACKEND_CACHE`. @default true */
   readonly cache: boolean;
+  /** With `REDIS_URL`, share the cache with every instance through Redis (memory stays in front). Env `<SERVICE>_CACHE_SHARED`, else `BACKEND_CACHE_SHARED`. @default true */
+  readonly cacheShared?: boolean;
   /** Share identical GETs in flight at the same time, across GraphQL requests. Env `BACKEND_DEDUPE`. @default true */
   readonly dedupe: boolean;
   /**
@@ -215,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
         breakerHalfOpenMs: int('BREAKER_HALF_OPEN_MS', 5000, 1),
         rateLimitRps: int('RATE_LIMIT_RPS', 0),
         cache: read.bool(`${prefix}_CACHE`, read.bool('BACKEND_CACHE', true)),
+        cacheShared: read.bool(`${prefix}_CACHE_SHARED`, read.bool('BACKEND_CACHE_SHARED', true)),
         dedupe: read.bool(`${prefix}_DEDUPE`, read.bool('BACKEND_DEDUPE', true)),
         batchWindowMs: int('BATCH_WINDOW_MS', 0, -1, 1000),
         maxBatchSize: 100,

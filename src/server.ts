@@ -1,5 +1,6 @@
 import { createSchema, createYoga, useExecutionCancellation, useReadinessCheck } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { createSharedCache } from './backends/cache/redis-store.js';
 import { closeBackendPools, createBackendPools } from './backends/index.js';
 import type { Config } from './config.js';
 import { contextFactory, type Context, type RequestContext } from './context.js';
@@ -35,7 +36,9 @@ export function createServer({ config, logger }: ServerDeps) {
   const { observability } = config;
   // Recording costs a few counter increments per backend call; METRICS=off skips even those.
   const metrics = observability.metrics ? new BffMetrics() : undefined;
-  const pools = createBackendPools(config, logger, backendObservers(metrics));
+  // With REDIS_URL, the backends' HTTP cache is shared by every instance (memory in front).
+  const sharedCache = createSharedCache(config, logger);
+  const pools = createBackendPools(config, logger, backendObservers(metrics), sharedCache?.store);
   metrics?.watchBackends(pools, config);
   // The mutations' side, with the delivery queue's worker (src/writes, src/delivery).
   const writes = createWrites(config, pools, logger);
@@ -78,7 +81,7 @@ export function createServer({ config, logger }: ServerDeps) {
   // The delivery queue closes first: deliveries in progress still need the backend pools.
   const close = async (force = false) => {
     await writes.close(force);
-    await Promise.all([closeBackendPools(pools, force), yoga.dispose()]);
+    await Promise.all([closeBackendPools(pools, force), yoga.dispose(), sharedCache?.close()]);
   };
   return { yoga, pools, writes, close };
 }

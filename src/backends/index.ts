@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { SERVICE_NAMES, type Config, type ServiceName } from '../config.js';
+import type { SharedEntry } from './cache/http-cache.js';
+import type { CacheStore } from './cache/store.js';
 import type { CallObserverFactory } from './events.js';
 import { BackendHttp, type RequestScope } from './http.js';
 import { CatalogClient } from './catalog/client.js';
@@ -12,14 +14,22 @@ import { UsersClient } from './users/client.js';
 /** One long-lived HTTP client (and connection pool) per backend, shared by all requests. */
 export type BackendPools = Readonly<Record<ServiceName, BackendHttp>>;
 
-/** `observe`: each backend's observer (src/server.ts passes observability's); none, nothing is reported. */
-export function createBackendPools(config: Config, logger: Logger, observe?: CallObserverFactory): BackendPools {
+/**
+ * `observe`: each backend's observer (src/server.ts passes observability's); none, nothing is
+ * reported. `sharedCache`: the HTTP cache's store shared by every instance (Redis), for the
+ * backends whose cache may be shared.
+ */
+export function createBackendPools(config: Config, logger: Logger, observe?: CallObserverFactory, sharedCache?: CacheStore<SharedEntry>): BackendPools {
   return Object.fromEntries(
     SERVICE_NAMES.map((name) => {
       const backend = config.backends[name];
       // Cached values are shared by every request: frozen where a mutation should fail loudly.
       const freezeCached = config.env !== 'production';
-      return [name, new BackendHttp(name, backend, logger.child({ service: name }), { observer: observe?.(name, backend.url), freezeCached })];
+      return [name, new BackendHttp(name, backend, logger.child({ service: name }), {
+        observer: observe?.(name, backend.url),
+        freezeCached,
+        sharedCache: backend.cacheShared === false ? undefined : sharedCache,
+      })];
     }),
   ) as Record<ServiceName, BackendHttp>;
 }
