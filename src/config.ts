@@ -24,14 +24,24 @@ export interface BackendConfig {
   readonly retryBudgetPercent: number;
   /** …but at least this many at once, so a quiet backend can still retry. Env `BACKEND_RETRY_BUDGET_MIN`. @default 3 */
   readonly retryBudgetMin: number;
-  /** Consecutive failures that open the circuit. Env `<SERVICE>_BREAKER_THRESHOLD`, else `BACKEND_BREAKER_THRESHOLD`. @default 5 */
+  /**
+   * Circuit breaker (cockatiel's SamplingBreaker): the fewest attempts in the sampling window
+   * before their failure rate may open the circuit, so a trickle of calls never trips it.
+   * Env `<SERVICE>_BREAKER_THRESHOLD`, else `BACKEND_BREAKER_THRESHOLD`. @default 20
+   */
   readonly breakerThreshold: number;
+  /** Share of failed attempts in the window, in percent, above which the circuit opens. Env `<SERVICE>_BREAKER_FAILURE_PERCENT`, else `BACKEND_BREAKER_FAILURE_PERCENT`. @default 50 */
+  readonly breakerFailurePercent?: number;
+  /** The breaker's sampling window: attempts older than this no longer count. Env `<SERVICE>_BREAKER_WINDOW_MS`, else `BACKEND_BREAKER_WINDOW_MS`. @default 10000 */
+  readonly breakerWindowMs?: number;
   /** How long an open circuit fails fast before one probe may try. Env `BACKEND_BREAKER_HALF_OPEN_MS`. @default 5000 */
   readonly breakerHalfOpenMs: number;
   /** Requests per second this backend accepts from us; calls queue within their deadline. 0 = no limit. Env `<SERVICE>_RATE_LIMIT_RPS`. @default 0 */
   readonly rateLimitRps: number;
   /** Cache responses the backend marks cacheable (Cache-Control, ETag), in memory. Env `<SERVICE>_CACHE`, else `BACKEND_CACHE`. @default true */
   readonly cache: boolean;
+  /** With `REDIS_URL`, share the cache with every instance through Redis (memory stays in front). Env `<SERVICE>_CACHE_SHARED`, else `BACKEND_CACHE_SHARED`. @default true */
+  readonly cacheShared?: boolean;
   /** Share identical GETs in flight at the same time, across GraphQL requests. Env `BACKEND_DEDUPE`. @default true */
   readonly dedupe: boolean;
   /**
@@ -248,10 +258,13 @@ export function loadConfig(env: Env = process.env): Config {
         retryBaseMs: int('RETRY_BASE_MS', 50, 1),
         retryBudgetPercent: int('RETRY_BUDGET_PERCENT', 20, 0, 100),
         retryBudgetMin: int('RETRY_BUDGET_MIN', 3),
-        breakerThreshold: int('BREAKER_THRESHOLD', 5, 1),
+        breakerThreshold: int('BREAKER_THRESHOLD', 20, 1),
+        breakerFailurePercent: int('BREAKER_FAILURE_PERCENT', 50, 1, 99),
+        breakerWindowMs: int('BREAKER_WINDOW_MS', 10_000, 100, 600_000),
         breakerHalfOpenMs: int('BREAKER_HALF_OPEN_MS', 5000, 1),
         rateLimitRps: int('RATE_LIMIT_RPS', 0),
         cache: read.bool(`${prefix}_CACHE`, read.bool('BACKEND_CACHE', true)),
+        cacheShared: read.bool(`${prefix}_CACHE_SHARED`, read.bool('BACKEND_CACHE_SHARED', true)),
         dedupe: read.bool(`${prefix}_DEDUPE`, read.bool('BACKEND_DEDUPE', true)),
         batchWindowMs: int('BATCH_WINDOW_MS', 0, -1, 1000),
         maxBatchSize: 100,

@@ -1,6 +1,7 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createBackendClients, type BackendClients, type BackendPools } from './backends/index.js';
+import { createRequestScope } from './backends/scope.js';
 import type { Config } from './config.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { FetchPlan } from './backends/fetch-plan.js';
@@ -44,7 +45,7 @@ export function contextFactory(config: Config, pools: BackendPools, logger: Logg
     const deadline = performance.now() + requestBudgetMs(request, config.requestTimeoutMs);
     const plan = config.fetchPlan ? new FetchPlan() : undefined;
     const trace = operationTraceOf(initial);
-    const backends = createBackendClients(pools, { signal: request.signal, deadline, requestId, authorization, plan, calls: callCountsOf(request), trace });
+    const backends = createBackendClients(pools, createRequestScope({ signal: request.signal, deadline, requestId, authorization, plan, calls: callCountsOf(request), trace }));
     return {
       requestId,
       deadline,

@@ -1,5 +1,6 @@
 import { createSchema, createYoga, useExecutionCancellation, useReadinessCheck } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { createSharedCache } from './backends/cache/redis-store.js';
 import { closeBackendPools, createBackendPools } from './backends/index.js';
 import type { Config } from './config.js';
 import { contextFactory, type Context, type RequestContext } from './context.js';
@@ -7,6 +8,7 @@ import { DEFAULT_QUERY } from './default-query.js';
 import { edgeOptions } from './edge/index.js';
 import { maskErrorForClients } from './mask-error.js';
 import { yogaLogger } from './yoga-logger.js';
+import { backendObservers } from './observability/backend-observer.js';
 import { BffMetrics } from './observability/metrics.js';
 import { activeTracer } from './observability/tracing.js';
 import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
@@ -34,7 +36,9 @@ export function createServer({ config, logger }: ServerDeps) {
   const { observability } = config;
   // Recording costs a few counter increments per backend call; METRICS=off skips even those.
   const metrics = observability.metrics ? new BffMetrics() : undefined;
-  const pools = createBackendPools(config, logger, metrics);
+  // With REDIS_URL, the backends' HTTP cache is shared by every instance (memory in front).
+  const sharedCache = createSharedCache(config, logger);
+  const pools = createBackendPools(config, logger, backendObservers(metrics), sharedCache?.store);
   metrics?.watchBackends(pools, config);
   // The mutations' side, with the delivery queue's worker (src/writes, src/delivery).
   const writes = createWrites(config, pools, logger);
@@ -83,7 +87,7 @@ export function createServer({ config, logger }: ServerDeps) {
     readiness.markDraining();
     health.close();
     await writes.close(force);
-    await Promise.all([closeBackendPools(pools, force), yoga.dispose()]);
+    await Promise.all([closeBackendPools(pools, force), yoga.dispose(), sharedCache?.close()]);
   };
   return { yoga, pools, writes, readiness, close };
 }

@@ -34,12 +34,18 @@ export class BackendError extends Error {
   readonly status: number | undefined;
   /** The backend's `Retry-After`, in ms, when it sent one. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * A BACKEND_TIMEOUT that came from the request's budget running out before the backend's own
+   * timeout: it says the request was late (a client asking for little time, an overloaded BFF),
+   * not that the backend is slow, so it does not count against the backend's circuit.
+   */
+  readonly cutShortByBudget: boolean;
 
   constructor(
     service: ServiceName,
     code: BackendErrorCode,
     message: string,
-    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+    options: { status?: number; retryAfterMs?: number; cutShortByBudget?: boolean; cause?: unknown } = {},
   ) {
     super(`${service}: ${message}`, { cause: options.cause });
     this.name = 'BackendError';
@@ -47,6 +53,7 @@ export class BackendError extends Error {
     this.code = code;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.cutShortByBudget = options.cutShortByBudget ?? false;
   }
 
   get publicMessage(): string {

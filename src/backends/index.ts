@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { SERVICE_NAMES, type Config, type ServiceName } from '../config.js';
-import type { BffMetrics } from '../observability/metrics.js';
+import type { SharedEntry } from './cache/http-cache.js';
+import type { CacheStore } from './cache/store.js';
+import type { CallObserverFactory } from './events.js';
 import { BackendHttp, type RequestScope } from './http.js';
 import { CatalogClient } from './catalog/client.js';
 import { InventoryClient } from './inventory/client.js';
@@ -12,9 +14,23 @@ import { UsersClient } from './users/client.js';
 /** One long-lived HTTP client (and connection pool) per backend, shared by all requests. */
 export type BackendPools = Readonly<Record<ServiceName, BackendHttp>>;
 
-export function createBackendPools(config: Config, logger: Logger, metrics?: BffMetrics): BackendPools {
+/**
+ * `observe`: each backend's observer (src/server.ts passes observability's); none, nothing is
+ * reported. `sharedCache`: the HTTP cache's store shared by every instance (Redis), for the
+ * backends whose cache may be shared.
+ */
+export function createBackendPools(config: Config, logger: Logger, observe?: CallObserverFactory, sharedCache?: CacheStore<SharedEntry>): BackendPools {
   return Object.fromEntries(
-    SERVICE_NAMES.map((name) => [name, new BackendHttp(name, config.backends[name], logger.child({ service: name }), metrics)]),
+    SERVICE_NAMES.map((name) => {
+      const backend = config.backends[name];
+      // Cached values are shared by every request: frozen where a mutation should fail loudly.
+      const freezeCached = config.env !== 'production';
+      return [name, new BackendHttp(name, backend, logger.child({ service: name }), {
+        observer: observe?.(name, backend.url),
+        freezeCached,
+        sharedCache: backend.cacheShared === false ? undefined : sharedCache,
+      })];
+    }),
   ) as Record<ServiceName, BackendHttp>;
 }
 

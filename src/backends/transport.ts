@@ -2,37 +2,10 @@ import { propagation, type Context as TraceContext } from '@opentelemetry/api';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { ServiceName } from '../config.js';
 import { BackendError, type BackendErrorCode } from './errors.js';
+import type { Answer, Call, Handler } from './pipeline.js';
+import type { BackendRequest, ShapeCheck } from './request.js';
+import { AttemptTimer } from './resilience/deadline.js';
 
-export type QueryValue = string | number | readonly string[] | undefined;
-
-export interface BackendRequest {
-  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** A path template's rendering, e.g. `/orders/42`; ids in it must already be encoded. */
-  readonly path: string;
-  /** Arrays are joined with commas (`ids=1,2,3`), the form every backend accepts. */
-  readonly query?: Readonly<Record<string, QueryValue>>;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-  /** Statuses that mean "no such thing" and resolve to `null` instead of failing, e.g. 404. */
-  readonly nullOn?: readonly number[];
-}
-
-/** Checks that a parsed body has the shape we rely on; returns it typed, or throws. */
-export type ShapeCheck<T> = (body: unknown) => T;
-
-export interface Sent<T> {
-  value: T | null;
-  /** Answered by the HTTP cache (undici adds `age` to what it serves from cache). */
-  cached: boolean;
-  /** The HTTP status, for metrics and spans. */
-  status: number;
-}
-
-/**
- * One HTTP exchange with one backend, and nothing else: send, read, check, and turn every
- * failure into a BackendError with a stable code. `signal` carries the attempt's deadline;
- * `callerSignal` tells a deadline (ours to report) from a caller who hung up (nobody to tell).
- */
 export interface Target {
   readonly service: ServiceName;
   /** e.g. `http://users:4001`; the HTTP cache keys on it. */
@@ -40,50 +13,75 @@ export interface Target {
   readonly dispatcher: Dispatcher;
 }
 
-export async function send<T>(
-  { service, origin, dispatcher }: Target,
-  request: BackendRequest,
-  requestId: string,
-  signals: { attempt: AbortSignal; caller: AbortSignal; timeoutMs: number },
-  check: ShapeCheck<T>,
-  trace?: TraceContext,
-): Promise<Sent<T>> {
-  let response: Dispatcher.ResponseData;
-  const outgoing: Record<string, string> = {
+/**
+ * The end of the line (src/backends/policy.ts): one attempt on the wire, with its own timer:
+ * the backend's `timeoutMs`, or the call's deadline if that comes first (see AttemptTimer).
+ */
+export function transport(target: Target, timeoutMs: number): Handler {
+  return async (call) => {
+    const timer = new AttemptTimer(call.deadline, timeoutMs);
+    try {
+      return await call.events.attempt((trace) => send(target, call, timer, trace));
+    } finally {
+      timer.done();
+    }
+  };
+}
+
+/** What every backend receives: JSON, our request id, and the client's own headers (credentials where it sends them). */
+export function outgoingHeaders(request: BackendRequest, requestId: string): Record<string, string> {
+  return {
     accept: 'application/json',
     'x-request-id': requestId,
     ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
     ...request.headers,
   };
+}
+
+/**
+ * One HTTP exchange with one backend, and nothing else: send, read, check, and turn every
+ * failure into a BackendError with a stable code. `timer` is the attempt's abort signal, and
+ * says why it fired: a timeout (ours to report) or a caller who left (nobody to tell). A 304
+ * is an answer only to a revalidation (the HTTP cache step asked for it).
+ */
+export async function send(
+  { service, origin, dispatcher }: Target,
+  { request, url, check, scope, revalidating }: Call,
+  timer: AttemptTimer,
+  trace?: TraceContext,
+): Promise<Answer> {
+  let response: Dispatcher.ResponseData;
+  const outgoing = outgoingHeaders(request, scope.requestId);
   // W3C `traceparent`: the attempt's span (CallObservation.attempt), when it is traced.
   if (trace) propagation.inject(trace, outgoing);
   try {
     response = await dispatcher.request({
       origin,
       method: request.method ?? 'GET',
-      path: request.path + queryString(request.query),
+      path: url,
       headers: outgoing,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: signals.attempt,
+      signal: timer.signal,
     });
     const { statusCode: status, body, headers } = response;
     if (status >= 200 && status < 300) {
       const text = status === 204 ? '' : await body.text();
-      return { value: parse(service, request, status, text, check), cached: headers.age !== undefined, status };
+      return { value: parseBody(service, request, status, text, check), cached: false, status, headers, text };
     }
     // The body of a failure is for nobody: drain it so the connection goes back to the pool.
     await body.dump().catch(() => undefined);
-    if (request.nullOn?.includes(status)) return { value: null, cached: headers.age !== undefined, status };
+    if (request.nullOn?.includes(status) || (status === 304 && revalidating)) return { value: null, cached: false, status, headers };
     throw new BackendError(service, codeForStatus(status), `${request.method ?? 'GET'} ${request.path} answered ${status}`, {
       status,
       retryAfterMs: retryAfterMs(headers['retry-after']),
     });
   } catch (error) {
-    throw classify(error, service, signals);
+    throw classify(error, service, timer);
   }
 }
 
-function parse<T>(service: ServiceName, request: BackendRequest, status: number, text: string, check: ShapeCheck<T>): T {
+/** The body as JSON, checked: BACKEND_BAD_RESPONSE when it is neither. */
+export function parseBody<T>(service: ServiceName, request: BackendRequest, status: number, text: string, check: ShapeCheck<T>): T {
   let parsed: unknown;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
@@ -97,12 +95,13 @@ function parse<T>(service: ServiceName, request: BackendRequest, status: number,
   }
 }
 
-function classify(error: unknown, service: ServiceName, signals: { attempt: AbortSignal; caller: AbortSignal; timeoutMs: number }): unknown {
+function classify(error: unknown, service: ServiceName, timer: AttemptTimer): unknown {
   if (error instanceof BackendError) return error;
   // A caller who hung up gets nothing, so keep its abort as it is; a deadline is ours to report.
-  if (signals.caller.aborted) return signals.caller.reason ?? error;
-  if (signals.attempt.aborted) {
-    return new BackendError(service, 'BACKEND_TIMEOUT', `no answer within ${Math.round(signals.timeoutMs)} ms`, { cause: error });
+  if (timer.cause === 'abandoned') return timer.signal.reason ?? error;
+  if (timer.cause === 'timeout') return new BackendError(service, 'BACKEND_TIMEOUT', `no answer within ${timer.timeoutMs} ms`, { cause: error });
+  if (timer.cause === 'budget') {
+    return new BackendError(service, 'BACKEND_TIMEOUT', 'no answer before the request\'s deadline', { cause: error, cutShortByBudget: true });
   }
   if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
     return new BackendError(service, 'BACKEND_BAD_RESPONSE', 'response body too large', { cause: error });
@@ -129,13 +128,4 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-export function queryString(query: BackendRequest['query']): string {
-  if (!query) return '';
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.map(encodeURIComponent).join(',') : encodeURIComponent(String(value));
-    parts.push(`${encodeURIComponent(key)}=${text}`);
-  }
-  return parts.length > 0 ? `?${parts.join('&')}` : '';
-}
+export { queryString, type BackendRequest, type QueryValue, type Sent, type ShapeCheck } from './request.js';

@@ -1,8 +1,9 @@
 /**
  * What the one HTTP client (src/backends/http.ts) tells the outside about each backend call:
  * the request's fetch plan and call counts, Prometheus metrics, and OpenTelemetry spans. The
- * client holds one BackendObserver and makes one CallObservation per call; nothing else in it
- * knows about metrics or tracing.
+ * events are declared by the transport (src/backends/events.ts) and implemented here: each
+ * backend has one BackendObserver, which makes one CallObservation per call; nothing in
+ * src/backends/ knows about metrics or tracing.
  *
  * Spans, when tracing is on (HTTP client semantic conventions, one span per physical request):
  *
@@ -18,24 +19,23 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
 import type { Counter, Histogram } from 'prom-client';
 import { BackendError } from '../backends/errors.js';
+import type { CallEvents, CallObserver, CallObserverFactory, CircuitEvent } from '../backends/events.js';
 import type { FetchPlan, FetchPlanEntry } from '../backends/fetch-plan.js';
-import type { BackendRequest, Sent } from '../backends/transport.js';
+import type { BackendRequest, Sent } from '../backends/request.js';
+import type { CallCounts, RequestScope } from '../backends/scope.js';
 import type { ServiceName } from '../config.js';
 import type { BffMetrics } from './metrics.js';
 import { activeTracer } from './tracing.js';
 
-/** Calls per backend made by one GraphQL request, for its log line. */
-export type CallCounts = Partial<Record<ServiceName, number>>;
+export type { CallCounts } from '../backends/scope.js';
 
-/** What a call records into, from its request's scope. */
-export interface ObservedScope {
-  readonly plan?: FetchPlan;
-  readonly calls?: CallCounts;
-  /** The operation's trace context (its span), when it is traced: the call's parent. */
-  readonly trace?: Context;
+/** What a call records into, from its request's scope: fetch plan, call counts, trace context. */
+type ObservedScope = Pick<RequestScope, 'plan' | 'calls' | 'trace'>;
+
+/** Each backend's observer, with the server's metrics (or none: METRICS=off); spans when tracing is on. */
+export function backendObservers(metrics?: BffMetrics): CallObserverFactory {
+  return (service, origin) => new BackendObserver(service, origin, metrics);
 }
-
-export type CircuitEvent = 'open' | 'half_open' | 'closed';
 
 /** One route's metric children, labelled once: recording is then a plain method call. */
 interface RouteMetrics {
@@ -68,7 +68,7 @@ export function routeTemplate(path: string): string {
 }
 
 /** One backend's observer; the client calls `begin()` once per call. */
-export class BackendObserver {
+export class BackendObserver implements CallObserver {
   /** Routes by `${method} ${path}`, for paths without ids (the template is the path itself). */
   private readonly byPath = new Map<string, Route>();
   private readonly byTemplate = new Map<string, Route>();
@@ -130,7 +130,7 @@ export class BackendObserver {
 }
 
 /** One call, from a resolver's ask to its answer; see the file's comment for the spans. */
-export class CallObservation {
+export class CallObservation implements CallEvents {
   private readonly started = performance.now();
   private source: 'network' | 'deduped' | 'cached' = 'network';
   private attempts = 0;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createBackendClients, type BackendPools } from '../backends/index.js';
 import type { NotificationInput } from '../backends/notifications/client.js';
+import { createRequestScope } from '../backends/scope.js';
 import { PermanentDeliveryError, type DeliveryAttempt, type DeliveryHandlers } from '../delivery/index.js';
 import type { PlaceOrderErrorCode } from '../schema/types.generated.js';
 import { failureKind, type CheckoutStep } from './outcome.js';
@@ -49,7 +50,7 @@ export interface AuditEvent {
  * permanent: retrying the same content cannot help, so it goes to the dead-letter queue at once.
  */
 export function checkoutHandlers(pools: BackendPools, audit: Logger): DeliveryHandlers {
-  const clients = (attempt: DeliveryAttempt) => createBackendClients(pools, { signal: attempt.signal, deadline: attempt.deadline, requestId: attempt.id });
+  const clients = (attempt: DeliveryAttempt) => createBackendClients(pools, createRequestScope({ signal: attempt.signal, deadline: attempt.deadline, requestId: attempt.id }));
   return {
     [KIND.notification]: (data: NotificationDelivery, attempt) => permanentIfRefused(clients(attempt).notifications.send(data.notification, data.idempotencyKey)),
     [KIND.audit]: async (event: AuditEvent) => {

@@ -5,10 +5,12 @@ import { createBackendClients, type BackendClients, type BackendPools } from '..
 import type { ReservationDto } from '../backends/inventory/client.js';
 import type { OrderDto } from '../backends/orders/client.js';
 import { remainingMs } from '../backends/resilience/deadline.js';
+import { createRequestScope } from '../backends/scope.js';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import type { Delivery, DeliveryQueue } from '../delivery/index.js';
 import { callCountsOf } from '../observability/backend-observer.js';
+import { operationTraceOf } from '../observability/tracing.js';
 import type { PlaceOrderInput } from '../schema/types.generated.js';
 import { KIND, type AuditEvent, type NotificationDelivery } from './deliveries.js';
 import { checkoutKeys, itemsFingerprint, type CheckoutKeys } from './keys.js';
@@ -66,7 +68,7 @@ export class Checkout {
 
     // Bound to the request's deadline and credentials, not to its signal (see above).
     const authorization = ctx.request.headers.get('authorization') ?? undefined;
-    const scope = { signal: new AbortController().signal, deadline: ctx.deadline, requestId: ctx.requestId, authorization, plan: ctx.plan, calls: callCountsOf(ctx.request) };
+    const scope = createRequestScope({ deadline: ctx.deadline, requestId: ctx.requestId, authorization, plan: ctx.plan, calls: callCountsOf(ctx.request), trace: operationTraceOf(ctx) });
     const clients = createBackendClients(this.deps.pools, scope);
     const run: Run = { ctx, userId, items, keys, clients, log };
 

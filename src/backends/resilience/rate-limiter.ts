@@ -1,4 +1,4 @@
-import { remainingMs, sleep } from './deadline.js';
+import type { Deadline } from './deadline.js';
 
 /**
  * Keeps our calls to a backend under its declared requests/s, with a small burst. A call
@@ -18,13 +18,13 @@ export class RateLimiter {
   }
 
   /** Resolves when the call may go; returns false (without waiting) if it could not go in time. */
-  async acquire(deadline: number, signal: AbortSignal): Promise<boolean> {
+  async acquire(deadline: Deadline): Promise<boolean> {
     const now = performance.now();
     const tat = Math.max(this.tat, now);
     const wait = tat - this.tolerance - now;
-    if (wait > 0 && wait >= remainingMs(deadline)) return false;
+    if (wait > 0 && wait >= deadline.remainingMs(now)) return false;
     this.tat = tat + this.interval;
-    if (wait > 0) await sleep(wait, signal);
+    if (wait > 0) await deadline.sleep(wait);
     return true;
   }
 }

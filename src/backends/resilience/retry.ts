@@ -1,6 +1,6 @@
 import { handleWhen, retry, type IBackoff, type IBackoffFactory } from 'cockatiel';
 import { BackendError } from '../errors.js';
-import { MIN_USEFUL_MS, remainingMs } from './deadline.js';
+import { MIN_USEFUL_MS, type Deadline } from './deadline.js';
 import type { RetryBudget } from './retry-budget.js';
 
 export interface RetryOptions {
@@ -31,16 +31,16 @@ export function isRetryable(error: unknown): error is BackendError {
  * would leave too little time before the deadline (then the last failure is the answer).
  * The policy is made per call because the decision depends on the call's deadline.
  */
-export function withRetries<T>(options: RetryOptions, deadline: number, signal: AbortSignal, attempt: () => Promise<T>): Promise<T> {
+export function withRetries<T>(options: RetryOptions, deadline: Deadline, attempt: () => Promise<T>): Promise<T> {
   let retriesDone = 0;
   let nextDelay = 0;
   let releaseSlot: (() => void) | undefined;
 
   const shouldRetry = (error: Error): boolean => {
-    if (retriesDone >= options.retries || !isRetryable(error) || signal.aborted) return false;
+    if (retriesDone >= options.retries || !isRetryable(error) || deadline.abandoned) return false;
     const backoff = Math.random() * Math.min(options.maxMs, options.baseMs * 2 ** retriesDone);
     const delay = Math.max(backoff, error.retryAfterMs ?? 0);
-    if (delay + MIN_USEFUL_MS >= remainingMs(deadline)) return false;
+    if (delay + MIN_USEFUL_MS >= deadline.remainingMs()) return false;
     releaseSlot = options.budget.tryRetry();
     if (!releaseSlot) return false;
     retriesDone++;
@@ -57,6 +57,7 @@ export function withRetries<T>(options: RetryOptions, deadline: number, signal: 
   };
 
   const policy = retry(handleWhen(shouldRetry), { maxAttempts: options.retries, backoff });
+  // No signal for cockatiel: it only reads `aborted` between attempts, which shouldRetry does.
   return policy.execute(async () => {
     try {
       return await attempt();
@@ -65,5 +66,5 @@ export function withRetries<T>(options: RetryOptions, deadline: number, signal: 
       releaseSlot?.();
       releaseSlot = undefined;
     }
-  }, signal);
+  });
 }

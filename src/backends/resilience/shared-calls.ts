@@ -1,37 +1,40 @@
-import { untilAborted } from './deadline.js';
-
-/** Someone waiting on a shared call: their signal says when they stop waiting. */
-export interface Participant {
-  readonly signal: AbortSignal;
-  readonly deadline: number;
-}
+import { Deadline } from './deadline.js';
 
 interface Shared<T> {
   readonly promise: Promise<T>;
-  readonly controller: AbortController;
+  /** The call's own lifetime: the latest deadline among those waiting; abandoned when all left. */
+  readonly lifetime: Deadline;
   waiting: number;
 }
 
 /**
- * Identical calls in flight at the same time share one: the first starts it, the others
- * join. Each participant stops waiting when its own signal aborts; the call itself is
- * aborted only when every participant has gone, so one client hanging up never fails the
- * others. Results are shared as they are (parsed, checked DTOs), so they must not be mutated.
+ * Identical calls in flight at the same time share one: the first starts it, the others join.
+ * The shared call lives as long as the latest deadline among those waiting on it (a later
+ * joiner extends it), so a client with a short budget never cuts the call short for others;
+ * each participant still stops waiting at its own deadline, or when it hangs up, and the call
+ * itself is abandoned (its attempts aborted) only when every participant has gone. Results are
+ * shared as they are (parsed, checked DTOs), so they must not be mutated.
  *
- * Hand-written rather than undici's `deduplicate` interceptor because there the first
- * request owns the call: its abort fails everyone who joined it.
+ * Hand-written rather than undici's `deduplicate` interceptor because there the first request
+ * owns the call: its abort, or its deadline, fails everyone who joined it.
  */
 export class SharedCalls<T> {
   private readonly inFlight = new Map<string, Shared<T>>();
 
-  /** Runs `start` for `key`, or joins the call already running for it. */
-  run(key: string, participant: Participant, start: (shared: Participant) => Promise<T>): { promise: Promise<T>; joined: boolean } {
+  /**
+   * Runs `start` for `key` under a lifetime of its own, or joins the call already running for
+   * it (extending that lifetime to `participant`'s deadline); either way, waits for the answer
+   * until `participant`'s own deadline.
+   */
+  run(key: string, participant: Deadline, start: (lifetime: Deadline) => Promise<T>): { promise: Promise<T>; joined: boolean } {
     let shared = this.inFlight.get(key);
     const joined = shared !== undefined;
-    if (!shared) {
-      const controller = new AbortController();
-      const promise = start({ signal: controller.signal, deadline: participant.deadline });
-      shared = { promise, controller, waiting: 0 };
+    if (shared) {
+      shared.lifetime.extend(participant.at);
+    } else {
+      const lifetime = new Deadline(participant.at);
+      const promise = start(lifetime);
+      shared = { promise, lifetime, waiting: 0 };
       this.inFlight.set(key, shared);
       const entry = shared;
       const forget = () => {
@@ -46,16 +49,21 @@ export class SharedCalls<T> {
     return this.inFlight.size;
   }
 
-  private async wait(key: string, shared: Shared<T>, participant: Participant): Promise<T> {
+  private async wait(key: string, shared: Shared<T>, participant: Deadline): Promise<T> {
     shared.waiting++;
     try {
-      return await untilAborted(shared.promise, participant.signal);
-    } finally {
-      if (--shared.waiting === 0 && participant.signal.aborted) {
-        // The last one waiting has gone: nobody needs the answer any more.
-        if (this.inFlight.get(key) === shared) this.inFlight.delete(key);
-        shared.controller.abort(participant.signal.reason);
+      return await participant.race(shared.promise);
+    } catch (error) {
+      // Still in flight (a settled call has forgotten itself by now: its `forget` ran first), so
+      // this participant left, at its deadline or hanging up; if it was the last, nobody needs
+      // the answer any more.
+      if (shared.waiting === 1 && this.inFlight.get(key) === shared) {
+        this.inFlight.delete(key);
+        shared.lifetime.abandon(error);
       }
+      throw error;
+    } finally {
+      shared.waiting--;
     }
   }
 }

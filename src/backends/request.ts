@@ -1,0 +1,46 @@
+/** What a backend client asks of the transport, and what it gets back: plain types, no behaviour. */
+
+export type QueryValue = string | number | readonly string[] | undefined;
+
+export interface BackendRequest {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** A path template's rendering, e.g. `/orders/42`; ids in it must already be encoded. */
+  readonly path: string;
+  /** Arrays are joined with commas (`ids=1,2,3`), the form every backend accepts. */
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  /** Statuses that mean "no such thing" and resolve to `null` instead of failing, e.g. 404. */
+  readonly nullOn?: readonly number[];
+}
+
+/** Checks that a parsed body has the shape we rely on; returns it typed, or throws. */
+export type ShapeCheck<T> = (body: unknown) => T;
+
+export interface Sent<T> {
+  value: T | null;
+  /** Answered by the HTTP cache. */
+  cached: boolean;
+  /** The HTTP status, for metrics and spans. */
+  status: number;
+  /** The response's headers, when it came from the backend just now (the HTTP cache reads them). */
+  headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as received, for a cache shared between instances (which stores text, not values). */
+  text?: string;
+}
+
+/** `path?query` as sent: what the HTTP cache and dedupe key on. */
+export function pathAndQuery(request: BackendRequest): string {
+  return request.path + queryString(request.query);
+}
+
+export function queryString(query: BackendRequest['query']): string {
+  if (!query) return '';
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.map(encodeURIComponent).join(',') : encodeURIComponent(String(value));
+    parts.push(`${encodeURIComponent(key)}=${text}`);
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}

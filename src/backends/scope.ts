@@ -1,0 +1,47 @@
+import type { Context as TraceContext } from '@opentelemetry/api';
+import type { ServiceName } from '../config.js';
+import type { FetchPlan } from './fetch-plan.js';
+import { Deadline } from './resilience/deadline.js';
+
+/** Calls per backend made by one GraphQL request, for its log line. */
+export type CallCounts = Partial<Record<ServiceName, number>>;
+
+/** What one GraphQL request (or one background job) lends to every backend call it makes. */
+export interface RequestScope {
+  /** Aborted when the client hangs up: its backend calls stop with it. Unset: nobody can hang up. */
+  readonly signal?: AbortSignal;
+  /** When the request's time budget runs out (`performance.now()` clock). */
+  readonly deadline: number;
+  /** Sent as `x-request-id`, so a backend's logs line up with ours. */
+  readonly requestId: string;
+  /** The request's `Authorization` header, for the clients that need it and no others. */
+  readonly authorization?: string;
+  /** Where calls are recorded for `extensions.fetchPlan`, when it is on. */
+  readonly plan?: FetchPlan;
+  /** Calls per backend, counted for the request's log line. */
+  readonly calls?: CallCounts;
+  /** The operation's trace context, when it is traced: the calls' spans are its children. */
+  readonly trace?: TraceContext;
+  /**
+   * `deadline` and `signal` as one object shared by every call of the request: one listener on
+   * the client's signal and one timer for all of them (see Deadline). Made by
+   * createRequestScope; a scope written by hand (tests) gets one per call instead.
+   */
+  readonly budget?: Deadline;
+}
+
+export type RequestScopeInit = Omit<RequestScope, 'budget'>;
+
+/**
+ * The one way to make a RequestScope: for a GraphQL request (src/context.ts), a checkout that
+ * must outlive its client (src/writes/place-order.ts: no `signal`), and a queued delivery's
+ * attempt (src/writes/deliveries.ts). Costs two small objects; nothing is armed until used.
+ */
+export function createRequestScope(init: RequestScopeInit): RequestScope {
+  return { ...init, budget: new Deadline(init.deadline, init.signal) };
+}
+
+/** The scope's Deadline: the request's own, or, for a scope written by hand, a new one. */
+export function deadlineOf(scope: RequestScope): Deadline {
+  return scope.budget ?? new Deadline(scope.deadline, scope.signal);
+}

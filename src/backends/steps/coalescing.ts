@@ -1,0 +1,32 @@
+import type { Coalescer } from '../resilience/coalescer.js';
+import type { Answer, Step } from '../pipeline.js';
+import { pathAndQuery, queryString } from '../request.js';
+
+/**
+ * Cross-request batching: a public bulk lookup's ids join those that concurrent requests ask
+ * of the same endpoint in the same window (see Coalescer), and the call goes on as one call
+ * per chunk holding its ids. Identical chunks from several requests are then one backend call
+ * through dedupe (the next steps). The answer merges the chunks' items: it may hold more than
+ * was asked for, so callers map by key.
+ */
+export const coalescing = (coalescer: Coalescer): Step => (next) => async (call) => {
+  if (!call.bulk) return next(call);
+  const { request } = call;
+  const { param } = call.bulk;
+  const ids = (request.query?.[param] ?? []) as readonly string[];
+  const endpoint = `${request.path}${queryString({ ...request.query, [param]: undefined })} ${param}`;
+  const chunks = await coalescer.chunksFor(endpoint, ids);
+  const answers = await Promise.all(
+    chunks.map((chunk) => {
+      const chunkRequest = { ...request, query: { ...request.query, [param]: chunk } };
+      return next({ ...call, bulk: undefined, request: chunkRequest, url: pathAndQuery(chunkRequest) });
+    }),
+  );
+  return merged(answers);
+};
+
+function merged(answers: Answer[]): Answer {
+  if (answers.length === 1) return answers[0]!;
+  const items = answers.flatMap((answer) => (answer.value as { items?: unknown[] } | null)?.items ?? []);
+  return { value: { items }, cached: answers.every((answer) => answer.cached), status: 200 };
+}
