@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { loaderBatchWindow, type BatchSchedule } from './loader-batch-window.js';
 import type { BackendClients } from './backends/index.js';
 import type { Config } from './config.js';
 import type { ProductDto } from './backends/catalog/client.js';
@@ -13,37 +14,37 @@ import type { UserDto } from './backends/users/client.js';
  * `null`, and a batch larger than the backend's limit is split by `maxBatchSize`.
  */
 function bulkLoader<V, K extends string = string>(
-  maxBatchSize: number,
+  options: LoaderOptions,
   fetchMany: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (value: V) => K,
   onBatch?: (size: number) => void,
 ): DataLoader<K, V | null> {
-  return new DataLoader(
-    async (keys) => {
-      onBatch?.(keys.length);
-      const byKey = new Map((await fetchMany(keys)).map((value) => [keyOf(value), value]));
-      return keys.map((key) => byKey.get(key) ?? null);
-    },
-    { maxBatchSize },
-  );
+  return new DataLoader(async (keys) => {
+    onBatch?.(keys.length);
+    const byKey = new Map((await fetchMany(keys)).map((value) => [keyOf(value), value]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  }, options);
 }
 
 /** Like bulkLoader, for endpoints that return many values per key (reviews of a product). */
 function groupedLoader<V>(
-  maxBatchSize: number,
+  options: LoaderOptions,
   fetchMany: (keys: readonly string[]) => Promise<V[]>,
   keyOf: (value: V) => string,
   onBatch?: (size: number) => void,
 ): DataLoader<string, V[]> {
-  return new DataLoader(
-    async (keys) => {
-      onBatch?.(keys.length);
-      const groups = new Map<string, V[]>(keys.map((key) => [key, []]));
-      for (const value of await fetchMany(keys)) groups.get(keyOf(value))?.push(value);
-      return keys.map((key) => groups.get(key)!);
-    },
-    { maxBatchSize },
-  );
+  return new DataLoader(async (keys) => {
+    onBatch?.(keys.length);
+    const groups = new Map<string, V[]>(keys.map((key) => [key, []]));
+    for (const value of await fetchMany(keys)) groups.get(keyOf(value))?.push(value);
+    return keys.map((key) => groups.get(key)!);
+  }, options);
+}
+
+/** A bulk endpoint's id limit, and when batches are sent (DataLoader's default when unset). */
+interface LoaderOptions {
+  readonly maxBatchSize: number;
+  readonly batchScheduleFn?: BatchSchedule;
 }
 
 /** A loader's batch-size recorder (bff_dataloader_batch_size), by loader name. */
@@ -54,7 +55,9 @@ export type BatchSizes = (loader: string) => (size: number) => void;
  * what this request's credentials were allowed to see. `batchSizes` records each batch's size.
  */
 export function createLoaders(backends: BackendClients, config: Config, batchSizes?: BatchSizes) {
-  const limit = (name: keyof Config['backends']) => config.backends[name].maxBatchSize;
+  // One window for all of the request's loaders (see loaderBatchWindow); 0: DataLoader's tick.
+  const batchScheduleFn = config.loaderBatchWindowMs > 0 ? loaderBatchWindow(backends.inFlight, config.loaderBatchWindowMs) : undefined;
+  const limit = (name: keyof Config['backends']): LoaderOptions => ({ maxBatchSize: config.backends[name].maxBatchSize, batchScheduleFn });
   let viewer: Promise<UserDto | null> | undefined;
   return {
     user: bulkLoader<UserDto>(limit('users'), (ids) => backends.users.getUsers(ids), (u) => u.id, batchSizes?.('user')),

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { SERVICE_NAMES, type Config, type ServiceName } from '../config.js';
 import type { BffMetrics } from '../observability/metrics.js';
 import { BackendHttp, type RequestScope } from './http.js';
+import { InFlightCalls } from './in-flight.js';
 import { CatalogClient } from './catalog/client.js';
 import { InventoryClient } from './inventory/client.js';
 import { NotificationsClient } from './notifications/client.js';
@@ -29,13 +30,16 @@ export async function closeBackendPools(pools: BackendPools, force = false): Pro
 export function createBackendClients(pools: BackendPools, scope: RequestScope) {
   // Credentials go only to the backends that need them: the others never receive them.
   const { authorization: _credentials, ...anonymous } = scope;
+  const inFlight = new InFlightCalls();
   return {
-    users: new UsersClient(pools.users, scope),
-    orders: new OrdersClient(pools.orders, scope),
-    catalog: new CatalogClient(pools.catalog, anonymous),
-    reviews: new ReviewsClient(pools.reviews, anonymous),
-    inventory: new InventoryClient(pools.inventory, anonymous),
-    notifications: new NotificationsClient(pools.notifications, anonymous),
+    users: new UsersClient(inFlight.through(pools.users), scope),
+    orders: new OrdersClient(inFlight.through(pools.orders), scope),
+    catalog: new CatalogClient(inFlight.through(pools.catalog), anonymous),
+    reviews: new ReviewsClient(inFlight.through(pools.reviews), anonymous),
+    inventory: new InventoryClient(inFlight.through(pools.inventory), anonymous),
+    notifications: new NotificationsClient(inFlight.through(pools.notifications), anonymous),
+    /** This request's calls in flight, for its loaders' batch window (src/loader-batch-window.ts). */
+    inFlight,
   };
 }
 

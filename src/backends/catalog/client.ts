@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BackendHttp, RequestScope } from '../http.js';
+import type { RequestScope } from '../http.js';
+import type { BackendCalls } from '../in-flight.js';
 import { checkWith, itemsOf, Money } from '../shape.js';
 
 export const ProductDto = z.object({
@@ -27,7 +28,7 @@ export interface ListProductsArgs {
 /** The catalog service: products in bulk by id, and cursor-paginated listings. */
 export class CatalogClient {
   constructor(
-    private readonly http: BackendHttp,
+    private readonly http: BackendCalls,
     private readonly scope: RequestScope,
   ) {}
 

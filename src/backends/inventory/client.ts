@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BackendHttp, RequestScope } from '../http.js';
+import type { RequestScope } from '../http.js';
+import type { BackendCalls } from '../in-flight.js';
 import { checkWith, ignoreBody, itemsOf } from '../shape.js';
 
 export const StockDto = z.object({ productId: z.string(), available: z.number().int() });
@@ -21,7 +22,7 @@ const checkReservation = checkWith(ReservationDto);
 /** The inventory service: stock levels in bulk, and reservations (checkout's writes). */
 export class InventoryClient {
   constructor(
-    private readonly http: BackendHttp,
+    private readonly http: BackendCalls,
     private readonly scope: RequestScope,
   ) {}
 

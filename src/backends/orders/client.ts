@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BackendHttp, RequestScope } from '../http.js';
+import type { RequestScope } from '../http.js';
+import type { BackendCalls } from '../in-flight.js';
 import { BackendError } from '../errors.js';
 import { checkWith, itemsOf, Money } from '../shape.js';
 
@@ -31,7 +32,7 @@ const checkOrders = checkWith(itemsOf(OrderDto));
  */
 export class OrdersClient {
   constructor(
-    private readonly http: BackendHttp,
+    private readonly http: BackendCalls,
     private readonly scope: RequestScope,
   ) {}
 

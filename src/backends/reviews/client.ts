@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BackendHttp, RequestScope } from '../http.js';
+import type { RequestScope } from '../http.js';
+import type { BackendCalls } from '../in-flight.js';
 import { checkWith, itemsOf } from '../shape.js';
 
 export const ReviewDto = z.object({
@@ -20,7 +21,7 @@ export const MAX_REVIEWS_PER_PRODUCT = 100;
 /** The reviews service: reviews in bulk, by product or by author. */
 export class ReviewsClient {
   constructor(
-    private readonly http: BackendHttp,
+    private readonly http: BackendCalls,
     private readonly scope: RequestScope,
   ) {}
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { BackendHttp, RequestScope } from '../http.js';
+import type { RequestScope } from '../http.js';
+import type { BackendCalls } from '../in-flight.js';
 import { checkWith, itemsOf } from '../shape.js';
 
 export const UserDto = z.object({
@@ -16,7 +17,7 @@ const checkUsers = checkWith(itemsOf(UserDto));
 /** The users service: public profiles in bulk, and the caller's own profile by token. */
 export class UsersClient {
   constructor(
-    private readonly http: BackendHttp,
+    private readonly http: BackendCalls,
     private readonly scope: RequestScope,
   ) {}
 
