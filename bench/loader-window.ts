@@ -60,7 +60,7 @@ async function main() {
   const children: Child[] = SERVICE_NAMES.map((name) =>
     spawnTs(`mock ${name}`, 'mocks/main.ts', { MOCK_SERVICE: name, PORT: String(mockPort(name)), HOST, MOCK_CONTROLS: 'on', FAULT_LATENCY_MS: String(latencyMs) }, ROOT),
   );
-  await waitUntil('the mocks', async () => (await Promise.all(SERVICE_NAMES.map((n) => isOk(`${mockUrls[n]}/health`)))).every(Boolean), { timeoutMs: 90_000, watch: children });
+  await waitUntil('the mocks', async () => (await Promise.all(SERVICE_NAMES.map((n) => isOk(`${mockUrls[n]}/health`)))).every(Boolean), { timeoutMs: 180_000, watch: children });
   const bffs = windows.map((windowMs, i) => {
     const child = spawnTs(`bff window=${windowMs}`, 'src/main.ts', {
       PORT: String(bffPort(i)), HOST, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_PRETTY: 'false',
@@ -71,7 +71,7 @@ async function main() {
     children.push(child);
     return { windowMs, url: `http://${HOST}:${bffPort(i)}/graphql`, child };
   });
-  await waitUntil('the BFFs', async () => (await Promise.all(bffs.map((b) => isOk(b.url.replace('/graphql', '/health'))))).every(Boolean), { timeoutMs: 60_000, watch: children });
+  await waitUntil('the BFFs', async () => (await Promise.all(bffs.map((b) => isOk(b.url.replace('/graphql', '/health'))))).every(Boolean), { timeoutMs: 180_000, watch: children });
 
   const totals = async () => {
     const stats = await readStats(mockUrls);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RequestScope } from '../http.js';
 import type { BackendCalls } from '../in-flight.js';
-import { checkWith } from '../shape.js';
+import { checkWith, Id } from '../shape.js';
 
-export const NotificationAcceptedDto = z.object({ id: z.string() });
+export const NotificationAcceptedDto = z.object({ id: Id });
 export type NotificationAcceptedDto = z.infer<typeof NotificationAcceptedDto>;
 
 const checkAccepted = checkWith(NotificationAcceptedDto);
