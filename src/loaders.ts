@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
-import { loaderBatchWindow, type BatchSchedule } from './loader-batch-window.js';
+import { LoaderBatchWindow, type BatchSchedule } from './loader-batch-window.js';
 import type { BackendClients } from './backends/index.js';
 import type { BulkAnswer } from './backends/bulk-answer.js';
-import type { Config } from './config.js';
+import type { Config, ServiceName } from './config.js';
 import type { ProductDto } from './backends/catalog/client.js';
 import type { StockDto } from './backends/inventory/client.js';
 import type { OrderDto } from './backends/orders/client.js';
@@ -71,6 +71,12 @@ interface LoaderOptions {
   readonly batchScheduleFn?: BatchSchedule;
 }
 
+// The keys of the DTOs, made once rather than per request.
+const idOf = (dto: { id: string }) => dto.id;
+const productIdOf = (dto: { productId: string }) => dto.productId;
+const authorIdOf = (dto: { authorId: string }) => dto.authorId;
+const userIdOf = (dto: { userId: string }) => dto.userId;
+
 /** A loader's batch-size recorder (bff_dataloader_batch_size), by loader name. */
 export type BatchSizes = (loader: string) => (size: number) => void;
 
@@ -78,30 +84,75 @@ export type BatchSizes = (loader: string) => (size: number) => void;
  * Every DataLoader of one GraphQL request. Made per request, never shared: their caches hold
  * what this request's credentials were allowed to see. `batchSizes` records each batch's size.
  */
-export function createLoaders(backends: BackendClients, config: Config, batchSizes?: BatchSizes) {
-  // One window for all of the request's loaders (see loaderBatchWindow); 0: DataLoader's tick.
-  const batchScheduleFn = config.loaderBatchWindowMs > 0 ? loaderBatchWindow(backends.inFlight, config.loaderBatchWindowMs) : undefined;
-  const limit = (name: keyof Config['backends']): LoaderOptions => ({ maxBatchSize: config.backends[name].maxBatchSize, batchScheduleFn });
-  let viewer: Promise<UserDto | null> | undefined;
-  return {
-    user: bulkLoader<UserDto>(limit('users'), (ids) => backends.users.getUsers(ids), (u) => u.id, batchSizes?.('user')),
-    product: bulkLoader<ProductDto>(limit('catalog'), (ids) => backends.catalog.getProducts(ids), (p) => p.id, batchSizes?.('product')),
-    stock: bulkLoader<StockDto>(limit('inventory'), (ids) => backends.inventory.getStock(ids), (s) => s.productId, batchSizes?.('stock')),
-    /**
-     * Always asks for the most reviews per product the service gives, and lets the resolver
-     * slice: `reviews(first: 3)`, `reviews(first: 10)` and `averageRating` then share one call.
-     */
-    reviewsByProduct: groupedLoader<ReviewDto>(
-      limit('reviews'),
-      (ids) => backends.reviews.getByProducts(ids, MAX_REVIEWS_PER_PRODUCT),
-      (r) => r.productId,
-      batchSizes?.('reviewsByProduct'),
-    ),
-    reviewsByAuthor: groupedLoader<ReviewDto>(limit('reviews'), (ids) => backends.reviews.getByAuthors(ids), (r) => r.authorId, batchSizes?.('reviewsByAuthor')),
-    ordersByUser: groupedLoader<OrderDto>(limit('orders'), (ids) => backends.orders.getByUsers(ids), (o) => o.userId, batchSizes?.('ordersByUser')),
-    /** The caller, asked of the users service at most once per request. */
-    viewer: (): Promise<UserDto | null> => (viewer ??= backends.users.getMe()),
-  };
+export function createLoaders(backends: BackendClients, config: Config, batchSizes?: BatchSizes): Loaders {
+  return new Loaders(backends, config, batchSizes);
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+/**
+ * One request's loaders, each made on its first use: a request pays only for the lookups it
+ * makes (`{ __typename }` makes none, a product page four of the six).
+ */
+export class Loaders {
+  private userLoader: DataLoader<string, UserDto | null> | undefined = undefined;
+  private productLoader: DataLoader<string, ProductDto | null> | undefined = undefined;
+  private stockLoader: DataLoader<string, StockDto | null> | undefined = undefined;
+  private reviewsByProductLoader: DataLoader<string, ReviewDto[]> | undefined = undefined;
+  private reviewsByAuthorLoader: DataLoader<string, ReviewDto[]> | undefined = undefined;
+  private ordersByUserLoader: DataLoader<string, OrderDto[]> | undefined = undefined;
+  private viewerPromise: Promise<UserDto | null> | undefined = undefined;
+  /** The request's batch window, shared by its loaders; null when there is none (0 ms). */
+  private schedule: BatchSchedule | null | undefined = undefined;
+
+  constructor(
+    private readonly backends: BackendClients,
+    private readonly config: Config,
+    private readonly batchSizes?: BatchSizes,
+  ) {}
+
+  get user(): DataLoader<string, UserDto | null> {
+    return (this.userLoader ??= bulkLoader(this.options('users'), (ids) => this.backends.users.getUsers(ids), idOf, this.batchSizes?.('user')));
+  }
+
+  get product(): DataLoader<string, ProductDto | null> {
+    return (this.productLoader ??= bulkLoader(this.options('catalog'), (ids) => this.backends.catalog.getProducts(ids), idOf, this.batchSizes?.('product')));
+  }
+
+  get stock(): DataLoader<string, StockDto | null> {
+    return (this.stockLoader ??= bulkLoader(this.options('inventory'), (ids) => this.backends.inventory.getStock(ids), productIdOf, this.batchSizes?.('stock')));
+  }
+
+  /**
+   * Always asks for the most reviews per product the service gives, and lets the resolver
+   * slice: `reviews(first: 3)`, `reviews(first: 10)` and `averageRating` then share one call.
+   */
+  get reviewsByProduct(): DataLoader<string, ReviewDto[]> {
+    return (this.reviewsByProductLoader ??= groupedLoader(
+      this.options('reviews'),
+      (ids) => this.backends.reviews.getByProducts(ids, MAX_REVIEWS_PER_PRODUCT),
+      productIdOf,
+      this.batchSizes?.('reviewsByProduct'),
+    ));
+  }
+
+  get reviewsByAuthor(): DataLoader<string, ReviewDto[]> {
+    return (this.reviewsByAuthorLoader ??= groupedLoader(this.options('reviews'), (ids) => this.backends.reviews.getByAuthors(ids), authorIdOf, this.batchSizes?.('reviewsByAuthor')));
+  }
+
+  get ordersByUser(): DataLoader<string, OrderDto[]> {
+    return (this.ordersByUserLoader ??= groupedLoader(this.options('orders'), (ids) => this.backends.orders.getByUsers(ids), userIdOf, this.batchSizes?.('ordersByUser')));
+  }
+
+  /** The caller, asked of the users service at most once per request. */
+  viewer(): Promise<UserDto | null> {
+    return (this.viewerPromise ??= this.backends.users.getMe());
+  }
+
+  private options(service: ServiceName): LoaderOptions {
+    // One window for all of the request's loaders (see LoaderBatchWindow); 0: DataLoader's tick.
+    if (this.schedule === undefined) {
+      const windowMs = this.config.loaderBatchWindowMs;
+      this.schedule = windowMs > 0 ? new LoaderBatchWindow(this.backends.inFlight, windowMs).schedule : null;
+    }
+    return { maxBatchSize: this.config.backends[service].maxBatchSize, batchScheduleFn: this.schedule ?? undefined };
+  }
+}

@@ -1,4 +1,4 @@
-import type { BackendHttp } from './http.js';
+import type { BackendHttp, BackendRequest, RequestScope, ShapeCheck } from './http.js';
 
 /** What a backend client needs of the HTTP client: its two ways of calling. */
 export type BackendCalls = Pick<BackendHttp, 'items' | 'json'>;
@@ -11,7 +11,10 @@ export type BackendCalls = Pick<BackendHttp, 'items' | 'json'>;
 export class InFlightCalls {
   private count = 0;
   /** Told each time the count falls to zero (one listener: the request's batch window). */
-  onIdle: (() => void) | undefined;
+  onIdle: { idle(): void } | undefined = undefined;
+  private readonly settled = (): void => {
+    if (--this.count === 0) this.onIdle?.idle();
+  };
 
   get size(): number {
     return this.count;
@@ -23,16 +26,20 @@ export class InFlightCalls {
     call.then(this.settled, this.settled);
     return call;
   }
+}
 
-  /** `http`'s calls, counted here. */
-  through(http: BackendCalls): BackendCalls {
-    return {
-      items: (scope, request, check) => this.track(http.items(scope, request, check)),
-      json: (scope, request, check) => this.track(http.json(scope, request, check)),
-    };
+/** A shared HTTP client seen through one request: the same calls, counted in its InFlightCalls. */
+export class CountedCalls implements BackendCalls {
+  constructor(
+    private readonly http: BackendCalls,
+    private readonly calls: InFlightCalls,
+  ) {}
+
+  items<V>(scope: RequestScope, request: BackendRequest & { idsParam: string; ids: readonly string[] }, check: ShapeCheck<{ items: V[] }>): Promise<V[]> {
+    return this.calls.track(this.http.items(scope, request, check));
   }
 
-  private readonly settled = (): void => {
-    if (--this.count === 0) this.onIdle?.();
-  };
+  json<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>): Promise<T | null> {
+    return this.calls.track(this.http.json(scope, request, check));
+  }
 }

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
 import { InFlightCalls } from '../../src/backends/in-flight.js';
-import { loaderBatchWindow } from '../../src/loader-batch-window.js';
+import { LoaderBatchWindow, type BatchSchedule } from '../../src/loader-batch-window.js';
 
 /**
  * The batch window with real DataLoaders and backend calls we settle by hand. Batches are
@@ -19,7 +19,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A loader whose batches are recorded in `batches`, sending through `calls` like a client. */
-function recordingLoader(calls: InFlightCalls, schedule: ReturnType<typeof loaderBatchWindow>, maxBatchSize = 100) {
+function recordingLoader(calls: InFlightCalls, schedule: BatchSchedule, maxBatchSize = 100) {
   const batches: string[][] = [];
   const loader = new DataLoader<string, string>(
     async (keys) => {
@@ -32,13 +32,13 @@ function recordingLoader(calls: InFlightCalls, schedule: ReturnType<typeof loade
   return { loader, batches };
 }
 
-describe('loaderBatchWindow', () => {
+describe('LoaderBatchWindow', () => {
   // A window far longer than any test: a batch sent before it ends was sent by the idle rule.
   const LONG = 60_000;
 
   it('with nothing in flight, sends at the end of the turn, not when the window ends', async () => {
     const calls = new InFlightCalls();
-    const { loader, batches } = recordingLoader(calls, loaderBatchWindow(calls, LONG));
+    const { loader, batches } = recordingLoader(calls, new LoaderBatchWindow(calls, LONG).schedule);
     const first = loader.load('1');
     await Promise.resolve();
     const second = loader.load('2');
@@ -48,7 +48,7 @@ describe('loaderBatchWindow', () => {
 
   it('while a call is in flight, keeps the batch open for keys its answer brings', async () => {
     const calls = new InFlightCalls();
-    const { loader, batches } = recordingLoader(calls, loaderBatchWindow(calls, LONG));
+    const { loader, batches } = recordingLoader(calls, new LoaderBatchWindow(calls, LONG).schedule);
     const answer = pendingCall();
     const sibling = calls.track(answer.promise).then(() => loader.load('2'));
     const first = loader.load('1');
@@ -61,7 +61,7 @@ describe('loaderBatchWindow', () => {
 
   it('waits for every call in flight, and sends as soon as the last has been answered', async () => {
     const calls = new InFlightCalls();
-    const { loader, batches } = recordingLoader(calls, loaderBatchWindow(calls, LONG));
+    const { loader, batches } = recordingLoader(calls, new LoaderBatchWindow(calls, LONG).schedule);
     const [a, b] = [pendingCall(), pendingCall()];
     const fromA = calls.track(a.promise).then(() => loader.load('a'));
     const fromB = calls.track(b.promise).then(() => loader.load('b'));
@@ -76,7 +76,7 @@ describe('loaderBatchWindow', () => {
 
   it('sends when the window ends even if a call is still in flight', async () => {
     const calls = new InFlightCalls();
-    const { loader, batches } = recordingLoader(calls, loaderBatchWindow(calls, 15));
+    const { loader, batches } = recordingLoader(calls, new LoaderBatchWindow(calls, 15).schedule);
     const hung = pendingCall();
     void calls.track(hung.promise);
     expect(await loader.load('1')).toBe('value of 1');
@@ -87,7 +87,7 @@ describe('loaderBatchWindow', () => {
 
   it("sends every loader's batches together, so one level's backends are still asked in parallel", async () => {
     const calls = new InFlightCalls();
-    const schedule = loaderBatchWindow(calls, LONG);
+    const schedule = new LoaderBatchWindow(calls, LONG).schedule;
     const products = recordingLoader(calls, schedule, 2);
     const stock = recordingLoader(calls, schedule);
     const answer = pendingCall();
@@ -104,7 +104,7 @@ describe('loaderBatchWindow', () => {
 
   it('a failed call counts as settled, and its rejection stays with its caller', async () => {
     const calls = new InFlightCalls();
-    const { loader, batches } = recordingLoader(calls, loaderBatchWindow(calls, LONG));
+    const { loader, batches } = recordingLoader(calls, new LoaderBatchWindow(calls, LONG).schedule);
     const failing = calls.track(Promise.reject(new Error('backend down')));
     const value = loader.load('1');
     await expect(failing).rejects.toThrow('backend down');
