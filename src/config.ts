@@ -147,6 +147,13 @@ export interface Config {
   readonly shutdownDrainMs: number;
   /** Time budget of one GraphQL request; a client may ask for less with `x-request-timeout-ms`. Env `REQUEST_TIMEOUT_MS`. @default 5000 */
   readonly requestTimeoutMs: number;
+  /**
+   * How long a request's DataLoader batch may stay open for more keys, so that lookups of one
+   * level arriving in different ticks merge into one call; it is sent sooner, as soon as the
+   * request has no backend call in flight. 0 sends each batch at the end of the tick that
+   * opened it (DataLoader's default). Env `LOADER_BATCH_WINDOW_MS`. @default 2
+   */
+  readonly loaderBatchWindowMs: number;
   /** Add `extensions.fetchPlan` (each backend call: batched, deduped, cached, retried, ms) to responses. Env `FETCH_PLAN`. @default on in development */
   readonly fetchPlan: boolean;
   /** GraphiQL at /graphql for browsers. @default on, except in production */
@@ -282,6 +289,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0),
     shutdownDrainMs: read.int('SHUTDOWN_DRAIN_MS', nodeEnv === 'production' ? 5000 : 0, 0, 600_000),
     requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 5000, 1, 600_000),
+    loaderBatchWindowMs: read.int('LOADER_BATCH_WINDOW_MS', 2, 0, 1000),
     fetchPlan: read.bool('FETCH_PLAN', nodeEnv === 'development'),
     graphiql: read.bool('GRAPHIQL', nodeEnv !== 'production'),
     backends: Object.freeze(backends),

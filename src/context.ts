@@ -45,7 +45,7 @@ export function contextFactory(config: Config, pools: BackendPools, logger: Logg
     const deadline = performance.now() + requestBudgetMs(request, config.requestTimeoutMs);
     const plan = config.fetchPlan ? new FetchPlan() : undefined;
     const trace = operationTraceOf(initial);
-    const backends = createBackendClients(pools, createRequestScope({ signal: request.signal, deadline, requestId, authorization, plan, calls: callCountsOf(request), trace }));
+    const backends = createBackendClients(pools, createRequestScope({ signal: request.signal, deadline, requestId, authorization, plan, calls: callCountsOf(request), trace }), logger);
     return {
       requestId,
       deadline,

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
+import { LoaderBatchWindow, type BatchSchedule } from './loader-batch-window.js';
 import type { BackendClients } from './backends/index.js';
-import type { Config } from './config.js';
+import type { BulkAnswer } from './backends/bulk-answer.js';
+import type { Config, ServiceName } from './config.js';
 import type { ProductDto } from './backends/catalog/client.js';
 import type { StockDto } from './backends/inventory/client.js';
 import type { OrderDto } from './backends/orders/client.js';
@@ -10,41 +12,70 @@ import type { UserDto } from './backends/users/client.js';
 /**
  * Builds a loader over a bulk endpoint. The batch function maps results by key, never by
  * position (backends answer in any order and leave unknown ids out), so an unknown id is
- * `null`, and a batch larger than the backend's limit is split by `maxBatchSize`.
+ * `null`, and a batch larger than the backend's limit is split by `maxBatchSize`. An item that
+ * broke the contract fails its own key with a BackendError (DataLoader takes an Error per key),
+ * so only the fields resolved from it fail; one whose key could not be read fails the keys the
+ * answer left out, since it may be any of them.
  */
 function bulkLoader<V, K extends string = string>(
-  maxBatchSize: number,
-  fetchMany: (keys: readonly K[]) => Promise<V[]>,
+  options: LoaderOptions,
+  fetchMany: (keys: readonly K[]) => Promise<BulkAnswer<V>>,
   keyOf: (value: V) => K,
   onBatch?: (size: number) => void,
 ): DataLoader<K, V | null> {
-  return new DataLoader(
-    async (keys) => {
-      onBatch?.(keys.length);
-      const byKey = new Map((await fetchMany(keys)).map((value) => [keyOf(value), value]));
-      return keys.map((key) => byKey.get(key) ?? null);
-    },
-    { maxBatchSize },
-  );
+  return new DataLoader(async (keys) => {
+    onBatch?.(keys.length);
+    const { items, failures } = await fetchMany(keys);
+    const byKey = new Map(items.map((value) => [keyOf(value), value]));
+    if (failures.length === 0) return keys.map((key) => byKey.get(key) ?? null);
+    const { failed, unattributed } = failuresByKey(failures);
+    return keys.map((key) => failed.get(key) ?? byKey.get(key) ?? unattributed ?? null);
+  }, options);
 }
 
-/** Like bulkLoader, for endpoints that return many values per key (reviews of a product). */
+/**
+ * Like bulkLoader, for endpoints that return many values per key (reviews of a product). A bad
+ * item fails its key's whole list, which would otherwise be silently short; one whose key could
+ * not be read fails every list of the batch, as any of them may be short.
+ */
 function groupedLoader<V>(
-  maxBatchSize: number,
-  fetchMany: (keys: readonly string[]) => Promise<V[]>,
+  options: LoaderOptions,
+  fetchMany: (keys: readonly string[]) => Promise<BulkAnswer<V>>,
   keyOf: (value: V) => string,
   onBatch?: (size: number) => void,
 ): DataLoader<string, V[]> {
-  return new DataLoader(
-    async (keys) => {
-      onBatch?.(keys.length);
-      const groups = new Map<string, V[]>(keys.map((key) => [key, []]));
-      for (const value of await fetchMany(keys)) groups.get(keyOf(value))?.push(value);
-      return keys.map((key) => groups.get(key)!);
-    },
-    { maxBatchSize },
-  );
+  return new DataLoader(async (keys) => {
+    onBatch?.(keys.length);
+    const { items, failures } = await fetchMany(keys);
+    const groups = new Map<string, V[]>(keys.map((key) => [key, []]));
+    for (const value of items) groups.get(keyOf(value))?.push(value);
+    if (failures.length === 0) return keys.map((key) => groups.get(key)!);
+    const { failed, unattributed } = failuresByKey(failures);
+    return keys.map((key) => failed.get(key) ?? unattributed ?? groups.get(key)!);
+  }, options);
 }
+
+function failuresByKey(failures: BulkAnswer<unknown>['failures']) {
+  const failed = new Map<string, Error>();
+  let unattributed: Error | undefined;
+  for (const { key, error } of failures) {
+    if (key === undefined) unattributed ??= error;
+    else failed.set(key, error);
+  }
+  return { failed, unattributed };
+}
+
+/** A bulk endpoint's id limit, and when batches are sent (DataLoader's default when unset). */
+interface LoaderOptions {
+  readonly maxBatchSize: number;
+  readonly batchScheduleFn?: BatchSchedule;
+}
+
+// The keys of the DTOs, made once rather than per request.
+const idOf = (dto: { id: string }) => dto.id;
+const productIdOf = (dto: { productId: string }) => dto.productId;
+const authorIdOf = (dto: { authorId: string }) => dto.authorId;
+const userIdOf = (dto: { userId: string }) => dto.userId;
 
 /** A loader's batch-size recorder (bff_dataloader_batch_size), by loader name. */
 export type BatchSizes = (loader: string) => (size: number) => void;
@@ -53,28 +84,75 @@ export type BatchSizes = (loader: string) => (size: number) => void;
  * Every DataLoader of one GraphQL request. Made per request, never shared: their caches hold
  * what this request's credentials were allowed to see. `batchSizes` records each batch's size.
  */
-export function createLoaders(backends: BackendClients, config: Config, batchSizes?: BatchSizes) {
-  const limit = (name: keyof Config['backends']) => config.backends[name].maxBatchSize;
-  let viewer: Promise<UserDto | null> | undefined;
-  return {
-    user: bulkLoader<UserDto>(limit('users'), (ids) => backends.users.getUsers(ids), (u) => u.id, batchSizes?.('user')),
-    product: bulkLoader<ProductDto>(limit('catalog'), (ids) => backends.catalog.getProducts(ids), (p) => p.id, batchSizes?.('product')),
-    stock: bulkLoader<StockDto>(limit('inventory'), (ids) => backends.inventory.getStock(ids), (s) => s.productId, batchSizes?.('stock')),
-    /**
-     * Always asks for the most reviews per product the service gives, and lets the resolver
-     * slice: `reviews(first: 3)`, `reviews(first: 10)` and `averageRating` then share one call.
-     */
-    reviewsByProduct: groupedLoader<ReviewDto>(
-      limit('reviews'),
-      (ids) => backends.reviews.getByProducts(ids, MAX_REVIEWS_PER_PRODUCT),
-      (r) => r.productId,
-      batchSizes?.('reviewsByProduct'),
-    ),
-    reviewsByAuthor: groupedLoader<ReviewDto>(limit('reviews'), (ids) => backends.reviews.getByAuthors(ids), (r) => r.authorId, batchSizes?.('reviewsByAuthor')),
-    ordersByUser: groupedLoader<OrderDto>(limit('orders'), (ids) => backends.orders.getByUsers(ids), (o) => o.userId, batchSizes?.('ordersByUser')),
-    /** The caller, asked of the users service at most once per request. */
-    viewer: (): Promise<UserDto | null> => (viewer ??= backends.users.getMe()),
-  };
+export function createLoaders(backends: BackendClients, config: Config, batchSizes?: BatchSizes): Loaders {
+  return new Loaders(backends, config, batchSizes);
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+/**
+ * One request's loaders, each made on its first use: a request pays only for the lookups it
+ * makes (`{ __typename }` makes none, a product page four of the six).
+ */
+export class Loaders {
+  private userLoader: DataLoader<string, UserDto | null> | undefined = undefined;
+  private productLoader: DataLoader<string, ProductDto | null> | undefined = undefined;
+  private stockLoader: DataLoader<string, StockDto | null> | undefined = undefined;
+  private reviewsByProductLoader: DataLoader<string, ReviewDto[]> | undefined = undefined;
+  private reviewsByAuthorLoader: DataLoader<string, ReviewDto[]> | undefined = undefined;
+  private ordersByUserLoader: DataLoader<string, OrderDto[]> | undefined = undefined;
+  private viewerPromise: Promise<UserDto | null> | undefined = undefined;
+  /** The request's batch window, shared by its loaders; null when there is none (0 ms). */
+  private schedule: BatchSchedule | null | undefined = undefined;
+
+  constructor(
+    private readonly backends: BackendClients,
+    private readonly config: Config,
+    private readonly batchSizes?: BatchSizes,
+  ) {}
+
+  get user(): DataLoader<string, UserDto | null> {
+    return (this.userLoader ??= bulkLoader(this.options('users'), (ids) => this.backends.users.getUsers(ids), idOf, this.batchSizes?.('user')));
+  }
+
+  get product(): DataLoader<string, ProductDto | null> {
+    return (this.productLoader ??= bulkLoader(this.options('catalog'), (ids) => this.backends.catalog.getProducts(ids), idOf, this.batchSizes?.('product')));
+  }
+
+  get stock(): DataLoader<string, StockDto | null> {
+    return (this.stockLoader ??= bulkLoader(this.options('inventory'), (ids) => this.backends.inventory.getStock(ids), productIdOf, this.batchSizes?.('stock')));
+  }
+
+  /**
+   * Always asks for the most reviews per product the service gives, and lets the resolver
+   * slice: `reviews(first: 3)`, `reviews(first: 10)` and `averageRating` then share one call.
+   */
+  get reviewsByProduct(): DataLoader<string, ReviewDto[]> {
+    return (this.reviewsByProductLoader ??= groupedLoader(
+      this.options('reviews'),
+      (ids) => this.backends.reviews.getByProducts(ids, MAX_REVIEWS_PER_PRODUCT),
+      productIdOf,
+      this.batchSizes?.('reviewsByProduct'),
+    ));
+  }
+
+  get reviewsByAuthor(): DataLoader<string, ReviewDto[]> {
+    return (this.reviewsByAuthorLoader ??= groupedLoader(this.options('reviews'), (ids) => this.backends.reviews.getByAuthors(ids), authorIdOf, this.batchSizes?.('reviewsByAuthor')));
+  }
+
+  get ordersByUser(): DataLoader<string, OrderDto[]> {
+    return (this.ordersByUserLoader ??= groupedLoader(this.options('orders'), (ids) => this.backends.orders.getByUsers(ids), userIdOf, this.batchSizes?.('ordersByUser')));
+  }
+
+  /** The caller, asked of the users service at most once per request. */
+  viewer(): Promise<UserDto | null> {
+    return (this.viewerPromise ??= this.backends.users.getMe());
+  }
+
+  private options(service: ServiceName): LoaderOptions {
+    // One window for all of the request's loaders (see LoaderBatchWindow); 0: DataLoader's tick.
+    if (this.schedule === undefined) {
+      const windowMs = this.config.loaderBatchWindowMs;
+      this.schedule = windowMs > 0 ? new LoaderBatchWindow(this.backends.inFlight, windowMs).schedule : null;
+    }
+    return { maxBatchSize: this.config.backends[service].maxBatchSize, batchScheduleFn: this.schedule ?? undefined };
+  }
+}

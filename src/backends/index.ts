@@ -4,6 +4,8 @@ import type { SharedEntry } from './cache/http-cache.js';
 import type { CacheStore } from './cache/store.js';
 import type { CallObserverFactory } from './events.js';
 import { BackendHttp, type RequestScope } from './http.js';
+import type { InvalidItemReport } from './bulk-answer.js';
+import { CountedCalls, InFlightCalls } from './in-flight.js';
 import { CatalogClient } from './catalog/client.js';
 import { InventoryClient } from './inventory/client.js';
 import { NotificationsClient } from './notifications/client.js';
@@ -40,19 +42,81 @@ export async function closeBackendPools(pools: BackendPools, force = false): Pro
 
 /**
  * The clients one GraphQL request uses, bound to its scope (signal, request id, credentials).
- * Cheap: a handful of small objects over the shared pools.
+ * With `logger`, each item of a bulk answer that broke the contract is logged (warn: service,
+ * path, field, key; never the body).
  */
-export function createBackendClients(pools: BackendPools, scope: RequestScope) {
-  // Credentials go only to the backends that need them: the others never receive them.
-  const { authorization: _credentials, ...anonymous } = scope;
-  return {
-    users: new UsersClient(pools.users, scope),
-    orders: new OrdersClient(pools.orders, scope),
-    catalog: new CatalogClient(pools.catalog, anonymous),
-    reviews: new ReviewsClient(pools.reviews, anonymous),
-    inventory: new InventoryClient(pools.inventory, anonymous),
-    notifications: new NotificationsClient(pools.notifications, anonymous),
-  };
+export function createBackendClients(pools: BackendPools, scope: RequestScope, logger?: Logger): BackendClients {
+  return new BackendClients(pools, scope, logger);
 }
 
-export type BackendClients = ReturnType<typeof createBackendClients>;
+/**
+ * One request's backend clients, each made on its first use: a request pays only for the
+ * backends it asks (`{ __typename }` makes none), and a client is a small object over the
+ * shared pool. Never shared between requests: each is bound to its request's scope.
+ */
+export class BackendClients {
+  private usersClient: UsersClient | undefined = undefined;
+  private ordersClient: OrdersClient | undefined = undefined;
+  private catalogClient: CatalogClient | undefined = undefined;
+  private reviewsClient: ReviewsClient | undefined = undefined;
+  private inventoryClient: InventoryClient | undefined = undefined;
+  private notificationsClient: NotificationsClient | undefined = undefined;
+  private calls: InFlightCalls | undefined = undefined;
+  private anonymousScope: RequestScope | undefined = undefined;
+  private itemReport: InvalidItemReport | undefined = undefined;
+
+  constructor(
+    private readonly pools: BackendPools,
+    private readonly scope: RequestScope,
+    private readonly logger?: Logger,
+  ) {}
+
+  // Credentials go only to the backends that need them (users, orders): the others get a
+  // scope without them, and so never receive them.
+  get users(): UsersClient {
+    return (this.usersClient ??= new UsersClient(this.counted('users'), this.scope, this.report));
+  }
+
+  get orders(): OrdersClient {
+    return (this.ordersClient ??= new OrdersClient(this.counted('orders'), this.scope, this.report));
+  }
+
+  get catalog(): CatalogClient {
+    return (this.catalogClient ??= new CatalogClient(this.counted('catalog'), this.anonymous, this.report));
+  }
+
+  get reviews(): ReviewsClient {
+    return (this.reviewsClient ??= new ReviewsClient(this.counted('reviews'), this.anonymous, this.report));
+  }
+
+  get inventory(): InventoryClient {
+    return (this.inventoryClient ??= new InventoryClient(this.counted('inventory'), this.anonymous, this.report));
+  }
+
+  get notifications(): NotificationsClient {
+    return (this.notificationsClient ??= new NotificationsClient(this.counted('notifications'), this.anonymous));
+  }
+
+  /** This request's calls in flight, for its loaders' batch window (src/loader-batch-window.ts). */
+  get inFlight(): InFlightCalls {
+    return (this.calls ??= new InFlightCalls());
+  }
+
+  private counted(service: ServiceName): CountedCalls {
+    return new CountedCalls(this.pools[service], this.inFlight);
+  }
+
+  private get anonymous(): RequestScope {
+    if (!this.anonymousScope) {
+      const { authorization: _credentials, ...anonymous } = this.scope;
+      this.anonymousScope = anonymous;
+    }
+    return this.anonymousScope;
+  }
+
+  private get report(): InvalidItemReport | undefined {
+    const { logger, scope } = this;
+    if (!logger) return undefined;
+    return (this.itemReport ??= (item) => logger.warn({ reqId: scope.requestId, ...item }, 'backend sent an item outside the contract: only its fields fail'));
+  }
+}

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { startMockBackends, type MockBackends } from '../../mocks/index.js';
 import { loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '../../src/config.js';
 import { listen, type RunningBff } from '../../src/listen.js';
@@ -40,11 +41,11 @@ export interface Stack {
  */
 export const EDGE_RELAXED: Record<string, string> = { RATE_LIMIT_POINTS: '0', MAX_COST: '1000000' };
 
-export async function startStack(options: { env?: Record<string, string>; http?: boolean } = {}): Promise<Stack> {
+export async function startStack(options: { env?: Record<string, string>; http?: boolean; logger?: Logger } = {}): Promise<Stack> {
   const mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
   const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [`${s.toUpperCase()}_URL`, mocks.urls[s]]));
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '300', BACKEND_CACHE: 'off', ...EDGE_RELAXED, ...urls, ...options.env });
-  const logger = createLogger(config);
+  const logger = options.logger ?? createLogger(config);
   const bff = createServer({ config, logger });
   const http = options.http ? await listen(config, logger, bff) : undefined;
   const backend = Object.fromEntries(SERVICE_NAMES.map((s) => [s, new MockControl(mocks.urls[s])])) as Record<ServiceName, MockControl>;

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import type { BackendHttp, RequestScope } from '../http.js';
-import { checkWith, ignoreBody, itemsOf } from '../shape.js';
+import type { RequestScope } from '../http.js';
+import type { BackendCalls } from '../in-flight.js';
+import { bulkAnswer, type BulkAnswer, type InvalidItemReport } from '../bulk-answer.js';
+import { checkItems, checkWith, Count, Id, ignoreBody } from '../shape.js';
 
-export const StockDto = z.object({ productId: z.string(), available: z.number().int() });
+export const StockDto = z.object({ productId: Id, available: Count });
 export type StockDto = z.infer<typeof StockDto>;
 
-export const ReservationDto = z.object({ id: z.string(), orderId: z.string(), status: z.string() });
+export const ReservationDto = z.object({ id: Id, orderId: Id, status: z.string() });
 export type ReservationDto = z.infer<typeof ReservationDto>;
 
 /** The body of `POST /reservations`. */
@@ -15,18 +17,21 @@ export interface NewReservationInput {
   readonly items: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>;
 }
 
-const checkStock = checkWith(itemsOf(StockDto));
+const checkStock = checkItems(StockDto, 'productId');
 const checkReservation = checkWith(ReservationDto);
 
 /** The inventory service: stock levels in bulk, and reservations (checkout's writes). */
 export class InventoryClient {
   constructor(
-    private readonly http: BackendHttp,
+    private readonly http: BackendCalls,
     private readonly scope: RequestScope,
+    /** Told of each item of a bulk answer that broke the contract (the log). */
+    private readonly report?: InvalidItemReport,
   ) {}
 
-  async getStock(productIds: readonly string[]): Promise<StockDto[]> {
-    return this.http.items(this.scope, { path: '/stock', idsParam: 'productIds', ids: productIds }, checkStock);
+  async getStock(productIds: readonly string[]): Promise<BulkAnswer<StockDto>> {
+    const path = '/stock';
+    return bulkAnswer('inventory', path, productIds, await this.http.items(this.scope, { path, idsParam: 'productIds', ids: productIds }, checkStock), this.report);
   }
 
   /**

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { BackendHttp, RequestScope } from '../http.js';
-import { checkWith } from '../shape.js';
+import type { RequestScope } from '../http.js';
+import type { BackendCalls } from '../in-flight.js';
+import { checkWith, Id } from '../shape.js';
 
-export const NotificationAcceptedDto = z.object({ id: z.string() });
+export const NotificationAcceptedDto = z.object({ id: Id });
 export type NotificationAcceptedDto = z.infer<typeof NotificationAcceptedDto>;
 
 const checkAccepted = checkWith(NotificationAcceptedDto);
@@ -20,7 +21,7 @@ export interface NotificationInput {
  */
 export class NotificationsClient {
   constructor(
-    private readonly http: BackendHttp,
+    private readonly http: BackendCalls,
     private readonly scope: RequestScope,
   ) {}
 

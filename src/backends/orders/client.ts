@@ -1,16 +1,18 @@
 import { z } from 'zod';
-import type { BackendHttp, RequestScope } from '../http.js';
+import type { RequestScope } from '../http.js';
+import type { BackendCalls } from '../in-flight.js';
 import { BackendError } from '../errors.js';
-import { checkWith, itemsOf, Money } from '../shape.js';
+import { bulkAnswer, type BulkAnswer, type InvalidItemReport } from '../bulk-answer.js';
+import { checkItems, checkWith, Count, Id, Money, Timestamp } from '../shape.js';
 
-export const OrderItemDto = z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: Money });
+export const OrderItemDto = z.object({ productId: Id, quantity: Count, unitPrice: Money });
 export type OrderItemDto = z.infer<typeof OrderItemDto>;
 
 export const OrderDto = z.object({
-  id: z.string(),
-  userId: z.string(),
+  id: Id,
+  userId: Id,
   status: z.string(),
-  createdAt: z.string(),
+  createdAt: Timestamp,
   items: z.array(OrderItemDto),
   total: Money,
 });
@@ -23,7 +25,7 @@ export interface NewOrderInput {
 }
 
 const checkOrder = checkWith(OrderDto);
-const checkOrders = checkWith(itemsOf(OrderDto));
+const checkOrders = checkItems(OrderDto, 'userId');
 
 /**
  * The orders service. Orders are private: every call carries the request's bearer token, and
@@ -31,8 +33,10 @@ const checkOrders = checkWith(itemsOf(OrderDto));
  */
 export class OrdersClient {
   constructor(
-    private readonly http: BackendHttp,
+    private readonly http: BackendCalls,
     private readonly scope: RequestScope,
+    /** Told of each item of a bulk answer that broke the contract (the log). */
+    private readonly report?: InvalidItemReport,
   ) {}
 
   /** The order, or null when it does not exist; UNAUTHENTICATED/FORBIDDEN for someone else's. */
@@ -42,9 +46,9 @@ export class OrdersClient {
   }
 
   /** Orders of several customers in one call (≤ maxBatchSize ids). */
-  async getByUsers(userIds: readonly string[]): Promise<OrderDto[]> {
+  async getByUsers(userIds: readonly string[]): Promise<BulkAnswer<OrderDto>> {
     const request = { path: '/orders', query: { userIds }, headers: this.credentials() };
-    return (await this.http.json(this.scope, request, checkOrders))?.items ?? [];
+    return bulkAnswer('orders', request.path, userIds, (await this.http.json(this.scope, request, checkOrders))?.items ?? [], this.report);
   }
 
   /**

@@ -1,0 +1,62 @@
+import type { ServiceName } from '../config.js';
+import { BackendError } from './errors.js';
+import { InvalidItem } from './shape.js';
+
+/** An item of a bulk answer that broke the contract, as the key it was for will fail. */
+export interface ItemFailure {
+  /** The key the item was for; undefined when even that could not be read. */
+  readonly key: string | undefined;
+  readonly error: BackendError;
+}
+
+/** A bulk lookup's answer: the items that kept the contract, and a failure for each that did not. */
+export interface BulkAnswer<V> {
+  readonly items: readonly V[];
+  readonly failures: readonly ItemFailure[];
+}
+
+/** What is logged of a bad item: where it was and what rule it broke, never its content. */
+export interface InvalidItemDetails {
+  readonly service: ServiceName;
+  /** The backend's path, e.g. `/stock`. */
+  readonly path: string;
+  /** The offending field in the body, e.g. `items.3.available`. */
+  readonly field: string;
+  readonly key: string | undefined;
+  readonly problem: string;
+}
+
+/** Where a client reports each bad item it is given (the log). */
+export type InvalidItemReport = (details: InvalidItemDetails) => void;
+
+const NO_FAILURES: readonly ItemFailure[] = Object.freeze([]);
+
+/**
+ * Splits a checked bulk answer (see checkItems) into its good items and one BACKEND_BAD_RESPONSE
+ * per bad one, reporting each bad item this request asked for once. Items for keys it did not
+ * ask for (merged in from other requests, see Coalescer) are theirs to report.
+ */
+export function bulkAnswer<V>(
+  service: ServiceName,
+  path: string,
+  asked: readonly string[],
+  checked: ReadonlyArray<V | InvalidItem>,
+  report: InvalidItemReport | undefined,
+): BulkAnswer<V> {
+  // The common case costs one scan and no copy.
+  if (!checked.some((item) => item instanceof InvalidItem)) return { items: checked as readonly V[], failures: NO_FAILURES };
+  const wanted = new Set(asked);
+  const items: V[] = [];
+  const failures: ItemFailure[] = [];
+  for (const item of checked) {
+    if (!(item instanceof InvalidItem)) {
+      items.push(item);
+      continue;
+    }
+    if (item.key !== undefined && !wanted.has(item.key)) continue;
+    report?.({ service, path, field: item.field, key: item.key, problem: item.problem });
+    const error = new BackendError(service, 'BACKEND_BAD_RESPONSE', `${path} sent an item outside the contract, ${item.field}: ${item.problem}`);
+    failures.push({ key: item.key, error });
+  }
+  return { items, failures };
+}
