@@ -133,6 +133,12 @@ export interface Config {
   readonly fetchPlan: boolean;
   /** GraphiQL at /graphql for browsers. @default on, except in production */
   readonly graphiql: boolean;
+  /**
+   * `jit`: documents are compiled once by graphql-jit (src/plugins/use-jit-execution.ts); the
+   * ones it cannot run go to the default executor. `default`: graphql-js's executor for all.
+   * Env `EXECUTOR`. @default jit
+   */
+  readonly executor: 'jit' | 'default';
   readonly backends: Readonly<Record<ServiceName, BackendConfig>>;
   readonly edge: EdgeConfig;
   readonly delivery: DeliveryConfig;
@@ -223,6 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 5000, 1, 600_000),
     fetchPlan: read.bool('FETCH_PLAN', nodeEnv === 'development'),
     graphiql: read.bool('GRAPHIQL', nodeEnv !== 'production'),
+    executor: read.oneOf('EXECUTOR', ['jit', 'default'] as const, 'jit'),
     backends: Object.freeze(backends),
     edge: readEdgeConfig(read, nodeEnv, problems),
     delivery: readDeliveryConfig(read, problems),
