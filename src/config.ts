@@ -143,6 +143,33 @@ export interface Config {
   readonly edge: EdgeConfig;
   readonly delivery: DeliveryConfig;
   readonly observability: ObservabilityConfig;
+  readonly frontend: FrontendConfig;
+}
+
+/**
+ * What frontends use beyond plain queries (src/plugins/use-persisted-queries.ts,
+ * use-cache-control.ts, use-incremental-delivery.ts, use-compression.ts).
+ */
+export interface FrontendConfig {
+  /**
+   * Automatic persisted queries: a client sends a document's sha256 alone once the BFF knows it.
+   * Always off with `TRUSTED_DOCUMENTS` (only the manifest runs then). Env `APQ`. @default true
+   */
+  readonly apq: boolean;
+  /** Documents kept in memory (each instance, in front of Redis when there is one). Env `APQ_MAX_DOCUMENTS`. @default 10000 */
+  readonly apqMaxDocuments: number;
+  /** How long a registered document is kept, in memory and in Redis. Env `APQ_TTL_S`. @default 86400 */
+  readonly apqTtlS: number;
+  /** Redis shared by every instance for the persisted documents (`<DELIVERY_PREFIX>:apq:<hash>`); memory when unset. Env `REDIS_URL`. @default unset */
+  readonly redisUrl: string | undefined;
+  /** Longest `max-age` a GET answer gets for a shared cache (a CDN); 0 never marks one cacheable. Env `CDN_MAX_AGE_S`. @default 60 */
+  readonly cdnMaxAgeS: number;
+  /** `@defer` and `@stream`, answered over multipart/mixed or SSE. Env `DEFER_STREAM`. @default true */
+  readonly deferStream: boolean;
+  /** gzip/br answers when the client accepts them; gzip/deflate/br request bodies. Env `COMPRESSION`. @default true */
+  readonly compression: boolean;
+  /** Answers smaller than this are sent as they are: compressing them costs more than it saves. Env `COMPRESSION_MIN_BYTES`. @default 1024 */
+  readonly compressionMinBytes: number;
 }
 
 /**
@@ -234,6 +261,16 @@ export function loadConfig(env: Env = process.env): Config {
     edge: readEdgeConfig(read, nodeEnv, problems),
     delivery: readDeliveryConfig(read, problems),
     observability: readObservabilityConfig(read),
+    frontend: Object.freeze({
+      apq: read.bool('APQ', true),
+      apqMaxDocuments: read.int('APQ_MAX_DOCUMENTS', 10_000, 1, 1_000_000),
+      apqTtlS: read.int('APQ_TTL_S', 86_400, 1, 365 * 86_400),
+      redisUrl: read.optional('REDIS_URL'),
+      cdnMaxAgeS: read.int('CDN_MAX_AGE_S', 60, 0, 31_536_000),
+      deferStream: read.bool('DEFER_STREAM', true),
+      compression: read.bool('COMPRESSION', true),
+      compressionMinBytes: read.int('COMPRESSION_MIN_BYTES', 1024, 0),
+    }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
