@@ -12,6 +12,7 @@ import { activeTracer } from './observability/tracing.js';
 import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
 import { useDeliveryAdmin } from './plugins/use-delivery-admin.js';
 import { useFetchPlan } from './plugins/use-fetch-plan.js';
+import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
 import { useJitExecution } from './plugins/use-jit-execution.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
@@ -72,6 +73,8 @@ export function createServer({ config, logger }: ServerDeps) {
       ...(config.fetchPlan ? [useFetchPlan()] : []),
       // Compiled execution; documents graphql-jit cannot run (@defer, …) use the default executor.
       ...(config.executor === 'jit' ? [useJitExecution({ logger: logger.child({ component: 'jit' }) })] : []),
+      // @defer/@stream over multipart/mixed or SSE, with each part's errors masked.
+      ...(config.frontend.deferStream ? [useIncrementalDelivery({ logger })] : []),
       // GraphiQL's own assets, from node_modules: it works with no internet.
       ...(config.graphiql ? [useOfflineGraphiQL()] : []),
     ],

@@ -120,3 +120,24 @@ describe('graphql-jit and the default executor give the same answers', () => {
     expect(lines.filter((l) => l.msg.startsWith('graphql-jit'))).toHaveLength(documents.size);
   });
 });
+
+describe('documents with @defer or @stream', () => {
+  it('run on the default executor (jit has no incremental delivery), said once at debug, and still answer in parts', async () => {
+    const seenBefore = lines.length;
+    const query = '{ product(id: "5") { name ... @defer { stock { available } } } }';
+    for (let i = 0; i < 2; i++) {
+      const response = await jit.yoga.fetch('http://bff.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+        body: JSON.stringify({ query }),
+      });
+      expect(response.headers.get('content-type')).toMatch(/^multipart\/mixed/);
+      const text = await response.text();
+      expect(text).toContain('"hasNext":true');
+      expect(text).toContain('"incremental":[{"data":{"stock":{"available":');
+    }
+    expect(lines.slice(seenBefore).filter((l) => l.msg.startsWith('graphql-jit'))).toEqual([
+      expect.objectContaining({ level: 20, msg: 'graphql-jit: this document runs on the default executor', reason: '@defer/@stream: graphql-jit has no incremental delivery' }),
+    ]);
+  });
+});
