@@ -12,6 +12,7 @@ import { activeTracer } from './observability/tracing.js';
 import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
 import { useDeliveryAdmin } from './plugins/use-delivery-admin.js';
 import { useFetchPlan } from './plugins/use-fetch-plan.js';
+import { useCompression } from './plugins/use-compression.js';
 import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
 import { useJitExecution } from './plugins/use-jit-execution.js';
 import { useMetrics } from './plugins/use-metrics.js';
@@ -77,6 +78,8 @@ export function createServer({ config, logger }: ServerDeps) {
       ...(config.frontend.deferStream ? [useIncrementalDelivery({ logger })] : []),
       // GraphiQL's own assets, from node_modules: it works with no internet.
       ...(config.graphiql ? [useOfflineGraphiQL()] : []),
+      // Last: it compresses the answer with every other plugin's headers on it.
+      ...(config.frontend.compression ? [useCompression({ minBytes: config.frontend.compressionMinBytes })] : []),
     ],
   });
   // yoga.dispose() lets plugins release what they hold (the rate limiter's Redis connection).

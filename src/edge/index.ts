@@ -11,6 +11,7 @@ import { useMalformedParams } from '../plugins/use-malformed-params.js';
 import { usePersistedQueries } from '../plugins/use-persisted-queries.js';
 import { useProductionHardening } from '../plugins/use-production-hardening.js';
 import { useRateLimit } from '../plugins/use-rate-limit.js';
+import { useRequestDecompression } from '../plugins/use-request-decompression.js';
 import { useRequestLimits } from '../plugins/use-request-limits.js';
 import { useTrustedDocuments } from '../plugins/use-trusted-documents.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
@@ -18,7 +19,7 @@ import { createPersistedQueryStore } from './persisted-query-store.js';
 /**
  * Everything between the internet and the resolvers, from `config.edge`: yoga's own options
  * (body size, batching, CORS) and the plugins, in the order a request meets them:
- *  1. `onRequest`: rate limit (before the body is read);
+ *  1. `onRequest`: rate limit (before the body is read); compressed bodies decoded, within the body size;
  *  2. `onRequestParse`: CSRF header, malformed GET parameters, body size (yoga), batch size (yoga);
  *  3. `onParams`: trusted documents, or else automatic persisted queries;
  *  4. parse and validate, cached per document: tokens, depth, aliases, directives, root
@@ -31,6 +32,8 @@ export function edgeOptions(config: Config, logger: Logger) {
     ...(edge.rateLimitPoints > 0
       ? [useRateLimit({ points: edge.rateLimitPoints, windowSeconds: edge.rateLimitWindowS, redisUrl: edge.redisUrl, trustProxy: edge.trustProxy, logger })]
       : []),
+    // A compressed body is bounded by MAX_BODY_BYTES once decoded too.
+    ...(frontend.compression ? [useRequestDecompression({ maxBytes: edge.maxBodyBytes })] : []),
     useCsrfPrevention({ requestHeaders: edge.csrfHeaders }),
     useCorsPolicy(),
     useMalformedParams(),
