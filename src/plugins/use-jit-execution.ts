@@ -41,6 +41,8 @@ type Verdict = { compiled: NonNullable<ReturnType<JITCache['get']>>; operation: 
  *  - documents with several operations: the envelop plugin caches by document, not by
  *    operation, so `query A {…} query B {…}` would run A for B;
  *  - whatever graphql-jit refuses to compile.
+ * And a request whose variables do not coerce runs there too (no log line: it is the client's
+ * mistake), so it gets graphql-js's words and 400, not jit's own wording with 200.
  * The envelop plugin alone would answer a document it cannot compile with the compiler's
  * error; here it only ever sees documents already compiled (through its `cache` option), and
  * `enableIf` sends the rest to the default executor.
