@@ -158,12 +158,19 @@ export interface Config {
   readonly fetchPlan: boolean;
   /** GraphiQL at /graphql for browsers. @default on, except in production */
   readonly graphiql: boolean;
+  /**
+   * `jit`: documents are compiled once by graphql-jit (src/plugins/use-jit-execution.ts); the
+   * ones it cannot run go to the default executor. `default`: graphql-js's executor for all.
+   * Env `EXECUTOR`. @default jit
+   */
+  readonly executor: 'jit' | 'default';
   readonly backends: Readonly<Record<ServiceName, BackendConfig>>;
   readonly edge: EdgeConfig;
   readonly delivery: DeliveryConfig;
   readonly observability: ObservabilityConfig;
   readonly health: HealthConfig;
   readonly http: HttpServerConfig;
+  readonly frontend: FrontendConfig;
 }
 
 /**
@@ -193,6 +200,32 @@ export interface HealthConfig {
   readonly probeIntervalMs: number;
   /** How long a probe may take before the backend counts as down. Env `BACKEND_HEALTH_TIMEOUT_MS`. @default 1000 */
   readonly probeTimeoutMs: number;
+}
+
+/**
+ * What frontends use beyond plain queries (src/plugins/use-persisted-queries.ts,
+ * use-cache-control.ts, use-incremental-delivery.ts, use-compression.ts).
+ */
+export interface FrontendConfig {
+  /**
+   * Automatic persisted queries: a client sends a document's sha256 alone once the BFF knows it.
+   * Always off with `TRUSTED_DOCUMENTS` (only the manifest runs then). Env `APQ`. @default true
+   */
+  readonly apq: boolean;
+  /** Documents kept in memory (each instance, in front of Redis when there is one). Env `APQ_MAX_DOCUMENTS`. @default 10000 */
+  readonly apqMaxDocuments: number;
+  /** How long a registered document is kept, in memory and in Redis. Env `APQ_TTL_S`. @default 86400 */
+  readonly apqTtlS: number;
+  /** Redis shared by every instance for the persisted documents (`<DELIVERY_PREFIX>:apq:<hash>`); memory when unset. Env `REDIS_URL`. @default unset */
+  readonly redisUrl: string | undefined;
+  /** Longest `max-age` a GET answer gets for a shared cache (a CDN); 0 never marks one cacheable. Env `CDN_MAX_AGE_S`. @default 60 */
+  readonly cdnMaxAgeS: number;
+  /** `@defer` and `@stream`, answered over multipart/mixed or SSE. Env `DEFER_STREAM`. @default true */
+  readonly deferStream: boolean;
+  /** gzip/br answers when the client accepts them; gzip/deflate/br request bodies. Env `COMPRESSION`. @default true */
+  readonly compression: boolean;
+  /** Answers smaller than this are sent as they are: compressing them costs more than it saves. Env `COMPRESSION_MIN_BYTES`. @default 1024 */
+  readonly compressionMinBytes: number;
 }
 
 /**
@@ -292,6 +325,7 @@ export function loadConfig(env: Env = process.env): Config {
     loaderBatchWindowMs: read.int('LOADER_BATCH_WINDOW_MS', 2, 0, 1000),
     fetchPlan: read.bool('FETCH_PLAN', nodeEnv === 'development'),
     graphiql: read.bool('GRAPHIQL', nodeEnv !== 'production'),
+    executor: read.oneOf('EXECUTOR', ['jit', 'default'] as const, 'jit'),
     backends: Object.freeze(backends),
     edge: readEdgeConfig(read, nodeEnv, problems),
     delivery: readDeliveryConfig(read, nodeEnv, problems),
@@ -300,6 +334,16 @@ export function loadConfig(env: Env = process.env): Config {
     health: Object.freeze({
       probeIntervalMs: read.int('BACKEND_HEALTH_INTERVAL_MS', 10_000, 0, 3_600_000),
       probeTimeoutMs: read.int('BACKEND_HEALTH_TIMEOUT_MS', 1000, 1, 60_000),
+    }),
+    frontend: Object.freeze({
+      apq: read.bool('APQ', true),
+      apqMaxDocuments: read.int('APQ_MAX_DOCUMENTS', 10_000, 1, 1_000_000),
+      apqTtlS: read.int('APQ_TTL_S', 86_400, 1, 365 * 86_400),
+      redisUrl: read.optional('REDIS_URL'),
+      cdnMaxAgeS: read.int('CDN_MAX_AGE_S', 60, 0, 31_536_000),
+      deferStream: read.bool('DEFER_STREAM', true),
+      compression: read.bool('COMPRESSION', true),
+      compressionMinBytes: read.int('COMPRESSION_MIN_BYTES', 1024, 0),
     }),
   };
   if (problems.length > 0) throw new ConfigError(problems);

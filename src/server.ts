@@ -14,6 +14,9 @@ import { activeTracer } from './observability/tracing.js';
 import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
 import { useDeliveryAdmin } from './plugins/use-delivery-admin.js';
 import { useFetchPlan } from './plugins/use-fetch-plan.js';
+import { useCompression } from './plugins/use-compression.js';
+import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
+import { useJitExecution } from './plugins/use-jit-execution.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
@@ -77,8 +80,14 @@ export function createServer({ config, logger }: ServerDeps) {
       ...edge.plugins,
       useReadinessCheck({ endpoint: '/ready', check: readiness.check }),
       ...(config.fetchPlan ? [useFetchPlan()] : []),
+      // Compiled execution; documents graphql-jit cannot run (@defer, …) use the default executor.
+      ...(config.executor === 'jit' ? [useJitExecution({ logger: logger.child({ component: 'jit' }) })] : []),
+      // @defer/@stream over multipart/mixed or SSE, with each part's errors masked.
+      ...(config.frontend.deferStream ? [useIncrementalDelivery({ logger })] : []),
       // GraphiQL's own assets, from node_modules: it works with no internet.
       ...(config.graphiql ? [useOfflineGraphiQL()] : []),
+      // Last: it compresses the answer with every other plugin's headers on it.
+      ...(config.frontend.compression ? [useCompression({ minBytes: config.frontend.compressionMinBytes })] : []),
     ],
   });
   // yoga.dispose() lets plugins release what they hold (the rate limiter's Redis connection).

@@ -2,36 +2,43 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { REQUEST_TIMEOUT_HEADER } from '../context.js';
+import { useCacheControl } from '../plugins/use-cache-control.js';
 import { useCostLimit } from '../plugins/use-cost-limit.js';
 import { corsOptions, useCorsPolicy } from '../plugins/use-cors-policy.js';
 import { useCsrfPrevention } from '../plugins/use-csrf-prevention.js';
 import { useErrorLog } from '../plugins/use-error-log.js';
 import { useMalformedParams } from '../plugins/use-malformed-params.js';
+import { usePersistedQueries } from '../plugins/use-persisted-queries.js';
 import { useProductionHardening } from '../plugins/use-production-hardening.js';
 import { useRateLimit } from '../plugins/use-rate-limit.js';
+import { useRequestDecompression } from '../plugins/use-request-decompression.js';
 import { useRequestLimits } from '../plugins/use-request-limits.js';
 import { useTrustedDocuments } from '../plugins/use-trusted-documents.js';
+import { createPersistedQueryStore } from './persisted-query-store.js';
 
 /**
  * Everything between the internet and the resolvers, from `config.edge`: yoga's own options
  * (body size, batching, CORS) and the plugins, in the order a request meets them:
- *  1. `onRequest`: rate limit (before the body is read);
+ *  1. `onRequest`: rate limit (before the body is read); compressed bodies decoded, within the body size;
  *  2. `onRequestParse`: CSRF header, malformed GET parameters, body size (yoga), batch size (yoga);
- *  3. `onParams`: trusted documents;
+ *  3. `onParams`: trusted documents, or else automatic persisted queries;
  *  4. parse and validate, cached per document: tokens, depth, aliases, directives, root
  *     fields, introspection, suggestions;
  *  5. `onExecute`, before any resolver: list sizes and cost, with the variables.
  */
 export function edgeOptions(config: Config, logger: Logger) {
-  const { edge } = config;
+  const { edge, frontend } = config;
   const plugins: Plugin[] = [
     ...(edge.rateLimitPoints > 0
       ? [useRateLimit({ points: edge.rateLimitPoints, windowSeconds: edge.rateLimitWindowS, redisUrl: edge.redisUrl, trustProxy: edge.trustProxy, logger })]
       : []),
+    // A compressed body is bounded by MAX_BODY_BYTES once decoded too.
+    ...(frontend.compression ? [useRequestDecompression({ maxBytes: edge.maxBodyBytes })] : []),
     useCsrfPrevention({ requestHeaders: edge.csrfHeaders }),
     useCorsPolicy(),
     useMalformedParams(),
-    ...(edge.trustedDocuments ? [useTrustedDocuments({ manifest: edge.trustedDocuments })] : []),
+    // Trusted documents allow the manifest's operations only: nothing may be registered then.
+    ...(edge.trustedDocuments ? [useTrustedDocuments({ manifest: edge.trustedDocuments })] : frontend.apq ? [usePersistedQueries({ store: persistedQueryStore(config, logger) })] : []),
     useRequestLimits({
       maxDepth: edge.maxDepth,
       maxAliases: edge.maxAliases,
@@ -42,6 +49,7 @@ export function edgeOptions(config: Config, logger: Logger) {
     useProductionHardening({ introspection: edge.introspection, fieldSuggestions: edge.fieldSuggestions }),
     useCostLimit({ maxCost: edge.maxCost, maxListSize: edge.maxListSize }),
     useErrorLog(logger),
+    useCacheControl({ maxAgeSeconds: frontend.cdnMaxAgeS }),
   ];
   return {
     // Counted while streaming too, so a chunked body without Content-Length stops at the limit.
@@ -56,4 +64,15 @@ export function edgeOptions(config: Config, logger: Logger) {
     extraParamNames: edge.trustedDocuments ? ['documentId'] : undefined,
     plugins,
   };
+}
+
+function persistedQueryStore({ frontend, delivery }: Config, logger: Logger) {
+  return createPersistedQueryStore({
+    redisUrl: frontend.redisUrl,
+    // One prefix per deployment sharing a Redis, like the writes' keys.
+    prefix: delivery.prefix,
+    maxDocuments: frontend.apqMaxDocuments,
+    ttlSeconds: frontend.apqTtlS,
+    logger: logger.child({ component: 'apq' }),
+  });
 }

@@ -2,6 +2,7 @@ import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BackendError } from '../backends/errors.js';
 import { BoundedLabel, type BffMetrics } from '../observability/metrics.js';
+import { whenAnswered } from './whole-answer.js';
 
 export interface MetricsOptions {
   metrics: BffMetrics;
@@ -46,15 +47,14 @@ export function useMetrics({ metrics, endpoint = '/metrics', maxOperationNames =
       const name = names.of(operation?.name?.value);
       const since = started.get(args.contextValue.request) ?? performance.now();
       return {
-        onExecuteDone({ result }) {
-          metrics.operationDuration.labels(name, type).observe((performance.now() - since) / 1000);
-          // A stream (@defer, subscriptions) is counted when it starts; the BFF serves neither today.
-          const single = 'errors' in result || 'data' in result ? result : undefined;
-          const errors = single?.errors ?? [];
-          const outcome = errors.length === 0 ? 'ok' : single?.data ? 'partial' : 'error';
-          metrics.operations.labels(name, type, outcome).inc();
-          for (const error of errors) metrics.operationErrors.labels(name, codes.of(codeOf(error))).inc();
-        },
+        // An incremental answer (@defer, @stream) is judged whole, when its last part is sent.
+        onExecuteDone: ({ result }) =>
+          whenAnswered(result, ({ errors, hasData }) => {
+            metrics.operationDuration.labels(name, type).observe((performance.now() - since) / 1000);
+            const outcome = errors.length === 0 ? 'ok' : hasData ? 'partial' : 'error';
+            metrics.operations.labels(name, type, outcome).inc();
+            for (const error of errors) metrics.operationErrors.labels(name, codes.of(codeOf(error))).inc();
+          }),
       };
     },
     onResponse({ request, response }) {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Span, type TextMapGetter } from '@opentelemetry/api';
 import { getOperationAST, isObjectType, print, type DocumentNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { requestIdOf } from './use-request-id.js';
+import { whenAnswered } from './whole-answer.js';
 import { activeTracer, operationTraceOf, setOperationTrace, setTraceIdOf, traceIdOf } from '../observability/tracing.js';
 
 export interface TracingOptions {
@@ -34,7 +35,8 @@ export function useTracing({ resolverMinMs = 100 }: TracingOptions = {}): Plugin
         const span = tracer.startSpan('graphql', { kind: SpanKind.SERVER, attributes: { 'bff.request_id': requestIdOf(request) } }, parent);
         setOperationTrace(operation, trace.setSpan(parent, span));
         if (traceIdOf(request) === undefined) setTraceIdOf(request, span.spanContext().traceId);
-        const end = () => span.end();
+        // An incremental answer's span ends with its last part (onExecuteDone below), not here.
+        const end = () => streaming.has(operation) || span.end();
         try {
           const result = wrapped();
           if (result && typeof (result as Promise<void>).then === 'function') return (result as Promise<void>).finally(end);
@@ -70,12 +72,17 @@ export function useTracing({ resolverMinMs = 100 }: TracingOptions = {}): Plugin
       });
       return {
         onExecuteDone({ result }) {
-          endSlowFieldSpans(args.contextValue, span);
-          const errors = 'errors' in result ? (result.errors ?? []) : [];
-          if (errors.length === 0) return;
-          span.setAttribute('graphql.error.count', errors.length);
-          // A partial answer (some fields null) is the design working; only no data at all is a failed operation.
-          if (!('data' in result) || !result.data) fail(span, 'GRAPHQL_EXECUTION_FAILED', errors[0]!.message);
+          const streamed = isAsyncIterable(result);
+          if (streamed) streaming.add(args.contextValue);
+          return whenAnswered(result, ({ errors, hasData }) => {
+            endSlowFieldSpans(args.contextValue, span);
+            if (errors.length > 0) {
+              span.setAttribute('graphql.error.count', errors.length);
+              // A partial answer (some fields null) is the design working; only no data at all is a failed operation.
+              if (!hasData) fail(span, 'GRAPHQL_EXECUTION_FAILED', errors[0]!.message);
+            }
+            if (streamed) span.end();
+          });
         },
       };
     },
@@ -84,6 +91,9 @@ export function useTracing({ resolverMinMs = 100 }: TracingOptions = {}): Plugin
     },
   };
 }
+
+/** Operations answered incrementally: their span ends with the last part. */
+const streaming = new WeakSet<object>();
 
 /** The operation's span, when it is traced. */
 function spanOf(operation: object): Span | undefined {
