@@ -54,11 +54,18 @@ export function packageOf(frame: CallFrame): string {
 
 export interface Summary {
   windowMs: number;
+  /** The sampling interval every sample stands for. */
+  intervalMs: number;
   byFunction: { name: string; pkg: string; selfMs: number }[];
   byPackageSelf: Map<string, number>;
   byPackageTotal: Map<string, number>;
   /** Inclusive time per file of our own code (src/…), each file counted once per sample. */
   byOwnFileTotal: Map<string, number>;
+  /**
+   * Each sample charged to the nearest file of our code on its stack (library time included):
+   * what each of our files costs, with what it calls in other files of ours charged to those.
+   */
+  byNearestOwnFile: Map<string, number>;
   /** Inclusive time of the functions named in `focus`, split by the caller frames above them. */
   callersOf: Map<string, number>;
 }
@@ -68,14 +75,17 @@ export function summarize(profile: Profile, from = -Infinity, to = Infinity, foc
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfByNode = new Map<number, number>();
+  // Every sample counts the same: one sampling interval (the median gap). The gaps are wall
+  // time, and on a shared machine a process waiting for a core gets one sample with a long gap
+  // when it runs again (pending signals coalesce): weighting by gap would charge that wait to
+  // whatever function happened to run next. Counting samples approximates CPU time.
+  const sorted = [...profile.timeDeltas].sort((a, b) => a - b);
+  const us = sorted[Math.floor(sorted.length / 2)] ?? 1000;
   let t = profile.startTime;
   let windowUs = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i]!;
     if (t < from || t > to) continue;
-    // A sample's time is the gap to the next one (the last gets the mean): V8's convention.
-    const next = profile.timeDeltas[i + 1];
-    const us = next ?? (t - profile.startTime) / (i + 1);
     selfByNode.set(profile.samples[i]!, (selfByNode.get(profile.samples[i]!) ?? 0) + us);
     windowUs += us;
   }
@@ -84,6 +94,7 @@ export function summarize(profile: Profile, from = -Infinity, to = Infinity, foc
   const byPackageSelf = new Map<string, number>();
   const byPackageTotal = new Map<string, number>();
   const byOwnFileTotal = new Map<string, number>();
+  const byNearestOwnFile = new Map<string, number>();
   const callersOf = new Map<string, number>();
   for (const [id, us] of selfByNode) {
     const frame = byId.get(id)!.callFrame;
@@ -107,9 +118,11 @@ export function summarize(profile: Profile, from = -Infinity, to = Infinity, foc
       }
     }
     for (const file of files) byOwnFileTotal.set(file, (byOwnFileTotal.get(file) ?? 0) + us / 1000);
+    const nearest = files.values().next().value;
+    if (nearest !== undefined) byNearestOwnFile.set(nearest, (byNearestOwnFile.get(nearest) ?? 0) + us / 1000);
     if (focusCaller !== undefined) callersOf.set(focusCaller, (callersOf.get(focusCaller) ?? 0) + us / 1000);
   }
-  return { windowMs: windowUs / 1000, byFunction: [...fnSelf.values()].sort((a, b) => b.selfMs - a.selfMs), byPackageSelf, byPackageTotal, byOwnFileTotal, callersOf };
+  return { windowMs: windowUs / 1000, intervalMs: us / 1000, byFunction: [...fnSelf.values()].sort((a, b) => b.selfMs - a.selfMs), byPackageSelf, byPackageTotal, byOwnFileTotal, byNearestOwnFile, callersOf };
 }
 
 function shortUrl(url: string): string {
@@ -122,7 +135,7 @@ function shortUrl(url: string): string {
 export function printSummary(summary: Summary, top = 30): void {
   const { windowMs } = summary;
   const busy = windowMs - (summary.byPackageSelf.get('(idle)') ?? 0);
-  console.log(`window ${(windowMs / 1000).toFixed(1)} s, busy ${(busy / 1000).toFixed(1)} s (shares below are of the busy time)`);
+  console.log(`${Math.round(windowMs / summary.intervalMs)} samples (${summary.intervalMs} ms apart), ${Math.round(busy / summary.intervalMs)} busy: shares below are of the busy ones`);
   const ofBusy = (ms: number) => `${((100 * ms) / busy).toFixed(1).padStart(5)} %`;
   console.log('\nself time by package            self    total');
   for (const [pkg, ms] of [...summary.byPackageSelf].sort((a, b) => b[1] - a[1])) {
@@ -135,6 +148,8 @@ export function printSummary(summary: Summary, top = 30): void {
   }
   console.log('\nour files, inclusive (of busy)');
   for (const [file, ms] of [...summary.byOwnFileTotal].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${ofBusy(ms)}  ${file}`);
+  console.log('\nour files, charged with the library time they call (of busy)');
+  for (const [file, ms] of [...summary.byNearestOwnFile].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${ofBusy(ms)}  ${file}`);
   if (summary.callersOf.size > 0) {
     console.log('\ncallers of the focused function (inclusive, of busy)');
     for (const [caller, ms] of [...summary.callersOf].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${ofBusy(ms)}  ${caller}`);

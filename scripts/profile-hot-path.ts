@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { UsageSampler } from '../bench/procstats.js';
+import { UsageSampler, waitCpuQuiet } from '../bench/procstats.js';
 import { loadSettings } from '../bench/settings.js';
 import { startStack } from '../bench/stack.js';
 import { printSummary, summarize } from './cpuprofile-summary.js';
@@ -59,11 +59,27 @@ async function load(seconds: number): Promise<autocannon.Result> {
   }
 }
 
+// What the BFF logged (warn and above: LOG_LEVEL=warn) while loaded, by message: a profile of
+// a BFF busy failing requests is not the profile of the hot path.
+const logged = new Map<string, number>();
+stack.bff.onLine((line) => {
+  let msg = line.slice(0, 80);
+  try {
+    msg = String((JSON.parse(line) as { msg?: unknown }).msg);
+  } catch {
+    // Not a JSON line (a stack trace, a warning of node's): counted as it is.
+  }
+  logged.set(msg, (logged.get(msg) ?? 0) + 1);
+});
+
 try {
   const check = await fetch(`${stack.bffUrl}/graphql`, { method: 'POST', headers: HEADERS, body: BODY });
   const answer = (await check.json()) as { data?: { products?: { nodes?: unknown[] } }; errors?: unknown };
   if (check.status !== 200 || answer.errors || answer.data?.products?.nodes?.length !== 20) throw new Error(`wrong answer before load: ${JSON.stringify(answer).slice(0, 300)}`);
   if (warmupS > 0) await load(warmupS);
+  // The requests autocannon cut off at the end of the warm-up must not be charged to the run.
+  await waitCpuQuiet(stack.bff.pid, { thresholdPercent: 15, timeoutMs: 10_000 });
+  logged.clear();
   const sampler = new UsageSampler({ bff: stack.bff.pid });
   sampler.start();
   signalProfiler();
@@ -86,6 +102,7 @@ try {
       bffCpuPercent: usage.bff?.cpuPercent,
       othersCpuPercent: usage.others?.cpuPercent,
       rssPeakMb: usage.bff?.rssPeakMb,
+      logged: Object.fromEntries(logged),
     }),
   );
   // The profile is written when the BFF handles the second signal: give it a moment.

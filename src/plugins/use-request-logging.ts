@@ -11,38 +11,26 @@ import { requestStateOf } from '../observability/request-state.js';
  * since the client sees them masked. Backend failures are not repeated here: the HTTP client
  * logged each failed call once, however many fields it failed.
  *
- * The line is at `info`: below that level (production runs at `warn` under load) a request
- * pays for none of it: no operation name looked up, no URL parsed, no calls counted.
+ * The line is at `info`, and its hooks are installed only if the logger logs at `info` when the
+ * server is built (like tracing's: LOG_LEVEL is read once). Below it (production under load
+ * runs at `warn`) a request pays for none of it: no hook called, no operation name looked up,
+ * no URL parsed, no backend call counted.
  */
 export function useRequestLogging(logger: Logger): Plugin {
-  const logsRequests = () => logger.isLevelEnabled('info');
-  return {
+  const requestLine: Plugin = {
     onRequest({ request }) {
-      // Counted by the HTTP client only for a line that will be written.
-      if (logsRequests()) requestStateOf(request).calls = {};
+      // The HTTP client counts calls only for a request whose line will be written.
+      requestStateOf(request).calls = {};
     },
     onParams({ request, params }) {
-      if (logsRequests()) requestStateOf(request).operationName = params.operationName ?? undefined;
+      requestStateOf(request).operationName = params.operationName ?? undefined;
     },
     onExecute({ args }) {
       // The document names its operation even when the request's `operationName` does not.
-      if (!logsRequests()) return;
       const state = requestStateOf(args.contextValue.request);
       state.operationName ??= getOperationAST(args.document, args.operationName)?.name?.value;
     },
-    onExecutionResult({ result, request }) {
-      const errors = result && 'errors' in result ? result.errors : undefined;
-      if (!errors) return;
-      for (const error of errors) {
-        const cause = error.originalError;
-        // Backend failures were logged by the HTTP client; aborts are a client that left.
-        if (!cause || cause instanceof BackendError || isAbort(cause) || (cause instanceof GraphQLError && !cause.originalError)) continue;
-        const { requestId, traceId } = requestStateOf(request);
-        logger.error({ reqId: requestId, trace_id: traceId, path: error.path?.join('.'), err: cause }, 'unexpected error in a resolver');
-      }
-    },
     onResponse({ request, response }) {
-      if (!logsRequests()) return;
       const state = requestStateOf(request);
       logger.info(
         {
@@ -57,6 +45,20 @@ export function useRequestLogging(logger: Logger): Plugin {
         },
         'request',
       );
+    },
+  };
+  return {
+    ...(logger.isLevelEnabled('info') ? requestLine : {}),
+    onExecutionResult({ result, request }) {
+      const errors = result && 'errors' in result ? result.errors : undefined;
+      if (!errors) return;
+      for (const error of errors) {
+        const cause = error.originalError;
+        // Backend failures were logged by the HTTP client; aborts are a client that left.
+        if (!cause || cause instanceof BackendError || isAbort(cause) || (cause instanceof GraphQLError && !cause.originalError)) continue;
+        const { requestId, traceId } = requestStateOf(request);
+        logger.error({ reqId: requestId, trace_id: traceId, path: error.path?.join('.'), err: cause }, 'unexpected error in a resolver');
+      }
     },
   };
 }
