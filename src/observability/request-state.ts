@@ -1,7 +1,8 @@
 /**
  * What the BFF keeps about one HTTP request while serving it: its id, when it began, its
  * operation's name, its trace id, and the backend calls it made. One object per request, made
- * at `onRequest` and hung on the Request itself under a private symbol.
+ * when first asked for (at `onRequest`, by the plugins that time the request) and hung on the
+ * Request itself under a private symbol.
  *
  * Why on the Request: it is the one object every place that needs this state is handed:
  * whatwg-node's and yoga's server-level hooks (`onRequest`, `onParams`, `onResultProcess`,
@@ -59,7 +60,10 @@ export class RequestState {
   }
 }
 
-/** The request's state, made on first use (useRequestId asks first, at `onRequest`). */
+/**
+ * The request's state, made on first use: at `onRequest` by useMetrics (GraphQL requests) or
+ * useRequestLogging (at info), so `started` is the request's start for both.
+ */
 export function requestStateOf(request: Request): RequestState {
   return ((request as WithState)[STATE] ??= new RequestState(request));
 }

@@ -3,14 +3,11 @@ import { REQUEST_ID_HEADER, requestStateOf } from '../observability/request-stat
 
 /**
  * Gives every request an id, returns it in `x-request-id`; logs and backend calls carry it.
- * Its `onRequest` makes the request's state (src/observability/request-state.ts), so the
- * request's clock starts here: put it first among the plugins with `onRequest` hooks.
+ * The id is made with the request's state (src/observability/request-state.ts), by whichever
+ * hook asks first: no hook of its own is needed before the response.
  */
 export function useRequestId(): Plugin {
   return {
-    onRequest({ request }) {
-      requestStateOf(request);
-    },
     onResponse({ request, response }) {
       response.headers.set(REQUEST_ID_HEADER, requestStateOf(request).requestId);
     },
