@@ -18,7 +18,7 @@ export function maskErrorForClients(error: unknown, message: string): Error {
   const yogaMasked = yogaMaskError(error, message, false);
   const masked = withoutInternals(yogaMasked);
   // Remember what was hidden (an unexpected error, not a client's mistake) for the log line.
-  if (yogaMasked !== error && error instanceof Error) maskedOriginals.set(masked, error);
+  if (yogaMasked !== error && error instanceof Error) Object.defineProperty(masked, MASKED_ORIGINAL, { value: error });
   return masked;
 }
 
@@ -36,9 +36,14 @@ function withoutInternals(error: Error): Error {
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
 }
 
-const maskedOriginals = new WeakMap<Error, Error>();
+/**
+ * The error a masked one replaced, kept on the masked error itself: under a symbol and not
+ * enumerable, so it is never serialized (GraphQLError's toJSON lists message, locations, path
+ * and extensions only, and a spread or JSON.stringify skips it too).
+ */
+const MASKED_ORIGINAL = Symbol('bff.maskedOriginal');
 
 /** The error a masked one replaced, for the server's log (the client never sees it). */
 export function originalOfMasked(masked: unknown): Error | undefined {
-  return masked instanceof Error ? maskedOriginals.get(masked) : undefined;
+  return masked instanceof Error ? (masked as Error & { [MASKED_ORIGINAL]?: Error })[MASKED_ORIGINAL] : undefined;
 }

@@ -21,10 +21,14 @@ export function yogaLogger(logger: Logger): YogaLogger {
     const original = arg instanceof GraphQLError ? (arg.originalError ?? arg) : arg;
     return original instanceof BackendError || isAbort(original);
   };
+  // Yoga logs three debug lines per request: below debug they must cost a level check, not a join.
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (...args: unknown[]) =>
-      typeof args[0] === 'string' ? logger[level](args.map(String).join(' ')) : logger[level]({ err: args[0] }, 'yoga');
+    (...args: unknown[]) => {
+      if (!logger.isLevelEnabled(level)) return;
+      if (typeof args[0] === 'string') logger[level](args.map(String).join(' '));
+      else logger[level]({ err: args[0] }, 'yoga');
+    };
   const error = at('error');
   const quiet = at('debug');
   return { debug: quiet, info: at('info'), warn: at('warn'), error: (...args: unknown[]) => (args.some(expected) ? quiet(...args) : error(...args)) };

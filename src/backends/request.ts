@@ -27,6 +27,8 @@ export interface Sent<T> {
   headers?: Readonly<Record<string, string | string[] | undefined>>;
   /** The body as received, for a cache shared between instances (which stores text, not values). */
   text?: string;
+  /** From the HTTP cache: how many more seconds the stored answer is fresh for a shared cache. */
+  freshForSeconds?: number;
 }
 
 /** `path?query` as sent: what the HTTP cache and dedupe key on. */

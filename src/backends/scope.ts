@@ -1,5 +1,6 @@
 import type { Context as TraceContext } from '@opentelemetry/api';
 import type { ServiceName } from '../config.js';
+import type { AnswerFreshness } from './events.js';
 import type { FetchPlan } from './fetch-plan.js';
 import { Deadline } from './resilience/deadline.js';
 
@@ -22,6 +23,8 @@ export interface RequestScope {
   readonly calls?: CallCounts;
   /** The operation's trace context, when it is traced: the calls' spans are its children. */
   readonly trace?: TraceContext;
+  /** Told of every call and answer, when the answer may be kept by a CDN (a GET): see AnswerFreshness. */
+  readonly freshness?: AnswerFreshness;
   /**
    * `deadline` and `signal` as one object shared by every call of the request: one listener on
    * the client's signal and one timer for all of them (see Deadline). Made by

@@ -288,11 +288,5 @@ export class CallObservation implements CallEvents {
   }
 }
 
-const callCounts = new WeakMap<Request, CallCounts>();
-
-/** The backend calls an HTTP request made (all its operations), counted for its log line. */
-export function callCountsOf(request: Request): CallCounts {
-  let counts = callCounts.get(request);
-  if (!counts) callCounts.set(request, (counts = {}));
-  return counts;
-}
+// Kept with the request's other state now (no WeakMap per request); re-exported for the checkout.
+export { callCountsOf } from './request-state.js';

@@ -5,7 +5,7 @@
  * and no `traceparent` is sent.
  *
  * The trace context travels explicitly, not through AsyncLocalStorage: the operation's span is
- * kept with its GraphQL context (below) and handed to the backend calls in their scope. On
+ * kept on its GraphQL context (below) and handed to the backend calls in their scope. On
  * Node 20, AsyncLocalStorage hooks every promise of the process (measured on the product page:
  * as much CPU as all the rest of tracing), and it would parent a DataLoader batch to whichever
  * resolver happened to start it.
@@ -98,30 +98,22 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | u
   };
 }
 
-/** Each GraphQL operation's trace context (its span), by the operation's context object. */
-const operations = new WeakMap<object, Context>();
+/**
+ * Where an operation's trace context (its span) is kept: on the operation's GraphQL context
+ * object, which yoga hands from the operation's start to every resolver (one per operation,
+ * even in a batch). A symbol, so nothing else can read or clash with it.
+ */
+const OPERATION_TRACE = Symbol('bff.operationTrace');
+type Traced = { [OPERATION_TRACE]?: Context };
 
 export function setOperationTrace(operation: object, trace: Context): void {
-  operations.set(operation, trace);
+  (operation as Traced)[OPERATION_TRACE] = trace;
 }
 
 /**
- * The trace context of the operation whose GraphQL context this is (yoga passes one object
- * from the operation's start to every resolver), or `undefined` when it is not traced.
+ * The trace context of the operation whose GraphQL context this is, or `undefined` when it is
+ * not traced.
  */
 export function operationTraceOf(operation: object): Context | undefined {
-  return operations.get(operation);
+  return (operation as Traced)[OPERATION_TRACE];
 }
-
-/** Trace ids of the requests being traced, for their log line. */
-const traceIds = new WeakMap<Request, string>();
-
-export function setTraceIdOf(request: Request, traceId: string): void {
-  traceIds.set(request, traceId);
-}
-
-/** The trace id of the request's (first) operation, when it was traced. */
-export function traceIdOf(request: Request): string | undefined {
-  return traceIds.get(request);
-}
-

@@ -1,6 +1,6 @@
 import { getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { answerCacheabilityOf, backendCallsOf } from '../edge/answer-cacheability.js';
+import { answerCacheabilityOf } from '../edge/answer-cacheability.js';
 
 export interface CacheControlOptions {
   /** Longest `max-age` a GET answer gets; 0 marks none cacheable. @default 60 */
@@ -57,6 +57,6 @@ export function useCacheControl({ maxAgeSeconds = 60 }: CacheControlOptions = {}
 function cacheControlFor(request: Request, response: Response, outcome: Outcome | undefined, maxAgeSeconds: number): string {
   if (request.headers.has('authorization')) return 'private, no-store';
   if (!outcome?.query || !outcome.clean || response.status !== 200) return 'no-store';
-  const maxAge = answerCacheabilityOf(request).maxAge(backendCallsOf(request), maxAgeSeconds);
+  const maxAge = answerCacheabilityOf(request).maxAge(maxAgeSeconds);
   return maxAge > 0 ? `max-age=${maxAge}` : 'no-store';
 }

@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { originalOfMasked } from '../mask-error.js';
-import { requestIdOf } from './use-request-id.js';
+import { requestIdOf } from '../observability/request-state.js';
 
 /**
  * The other half of error masking: the client got "Unexpected error.", the log gets the error

@@ -1,8 +1,10 @@
 import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { Counter, Histogram } from 'prom-client';
 import { BackendError } from '../backends/errors.js';
 import { BoundedLabel, type BffMetrics } from '../observability/metrics.js';
 import { whenAnswered } from './whole-answer.js';
+import { requestStateOf } from '../observability/request-state.js';
 
 export interface MetricsOptions {
   metrics: BffMetrics;
@@ -17,20 +19,32 @@ export interface MetricsOptions {
  * port is not public in our deployments; block the path at the edge where it is), and records
  * each GraphQL operation's count, latency and errors by operation name and type. Backend and
  * DataLoader metrics are recorded where they happen (src/observability/backend-observer.ts).
+ *
+ * Each operation name's series are labelled once and kept (the names are bounded, so are they):
+ * recording an operation is then a few method calls, with no label object built per request.
  */
 export function useMetrics({ metrics, endpoint = '/metrics', maxOperationNames = 200 }: MetricsOptions): Plugin {
   let graphqlEndpoint = '/graphql';
-  const started = new WeakMap<Request, number>();
   const names = new BoundedLabel(maxOperationNames);
   // Codes are ours (BACKEND_*, GRAPHQL_*), but a resolver's error could carry any: bound them too.
   const codes = new BoundedLabel(50);
+  const operations = new Map<string, OperationSeries>();
+  const seriesOf = (name: string, type: string): OperationSeries => {
+    const key = `${type} ${name}`;
+    let series = operations.get(key);
+    if (!series) operations.set(key, (series = new OperationSeries(metrics, name, type)));
+    return series;
+  };
+  const byStatus = new Map<number, Counter.Internal>();
   return {
     onYogaInit({ yoga }) {
       graphqlEndpoint = yoga.graphqlEndpoint;
     },
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    // Not `async`: a GraphQL request must not pay for a promise (and yoga's hooks after this one
+    // for awaiting it); only a scrape waits, for the registry.
+    onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname === graphqlEndpoint) {
-        started.set(request, performance.now());
+        requestStateOf(request).graphql = true;
         return;
       }
       if (endpoint === false || url.pathname !== endpoint) return;
@@ -38,27 +52,30 @@ export function useMetrics({ metrics, endpoint = '/metrics', maxOperationNames =
         endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
         return;
       }
-      const body = await metrics.registry.metrics();
-      endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' } }));
+      return metrics.registry.metrics().then((body) => {
+        endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' } }));
+      });
     },
     onExecute({ args }) {
       const operation = getOperationAST(args.document, args.operationName);
-      const type = operation?.operation ?? 'unknown';
-      const name = names.of(operation?.name?.value);
-      const since = started.get(args.contextValue.request) ?? performance.now();
+      const series = seriesOf(names.of(operation?.name?.value), operation?.operation ?? 'unknown');
+      const since = requestStateOf(args.contextValue.request).started;
       return {
         // An incremental answer (@defer, @stream) is judged whole, when its last part is sent.
         onExecuteDone: ({ result }) =>
           whenAnswered(result, ({ errors, hasData }) => {
-            metrics.operationDuration.labels(name, type).observe((performance.now() - since) / 1000);
-            const outcome = errors.length === 0 ? 'ok' : hasData ? 'partial' : 'error';
-            metrics.operations.labels(name, type, outcome).inc();
-            for (const error of errors) metrics.operationErrors.labels(name, codes.of(codeOf(error))).inc();
+            series.duration.observe((performance.now() - since) / 1000);
+            if (errors.length === 0) return series.ok.inc();
+            (hasData ? series.partial : series.error).inc();
+            for (const error of errors) series.errorsWith(codes.of(codeOf(error))).inc();
           }),
       };
     },
     onResponse({ request, response }) {
-      if (started.has(request)) metrics.httpRequests.labels(String(response.status)).inc();
+      if (!requestStateOf(request).graphql) return;
+      let counter = byStatus.get(response.status);
+      if (!counter) byStatus.set(response.status, (counter = metrics.httpRequests.labels(String(response.status))));
+      counter.inc();
     },
   };
 }
@@ -68,4 +85,31 @@ function codeOf(error: GraphQLError): string {
   const code = error.extensions?.code;
   if (typeof code === 'string') return code;
   return error.originalError instanceof BackendError ? error.originalError.code : 'INTERNAL_SERVER_ERROR';
+}
+
+/** One operation's series (by name and type), labelled when the operation is first seen. */
+class OperationSeries {
+  readonly duration: Histogram.Internal<'operation' | 'type'>;
+  readonly ok: Counter.Internal;
+  readonly partial: Counter.Internal;
+  readonly error: Counter.Internal;
+  private readonly errors = new Map<string, Counter.Internal>();
+
+  constructor(
+    private readonly metrics: BffMetrics,
+    private readonly name: string,
+    type: string,
+  ) {
+    this.duration = metrics.operationDuration.labels(name, type);
+    this.ok = metrics.operations.labels(name, type, 'ok');
+    this.partial = metrics.operations.labels(name, type, 'partial');
+    this.error = metrics.operations.labels(name, type, 'error');
+  }
+
+  /** The error counter for `code` (already bounded by the caller). */
+  errorsWith(code: string): Counter.Internal {
+    let counter = this.errors.get(code);
+    if (!counter) this.errors.set(code, (counter = this.metrics.operationErrors.labels(this.name, code)));
+    return counter;
+  }
 }

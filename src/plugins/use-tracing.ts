@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Span, type TextMapGetter } from '@opentelemetry/api';
 import { getOperationAST, isObjectType, print, type DocumentNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { requestIdOf } from './use-request-id.js';
+import { requestStateOf } from '../observability/request-state.js';
 import { whenAnswered } from './whole-answer.js';
-import { activeTracer, operationTraceOf, setOperationTrace, setTraceIdOf, traceIdOf } from '../observability/tracing.js';
+import { activeTracer, operationTraceOf, setOperationTrace } from '../observability/tracing.js';
 
 export interface TracingOptions {
   /**
@@ -32,9 +32,10 @@ export function useTracing({ resolverMinMs = 100 }: TracingOptions = {}): Plugin
         if (!tracer) return wrapped();
         const parent = propagation.extract(ROOT_CONTEXT, request.headers, traceHeaders);
         // Named once the operation is known (onExecute); a request that never gets that far keeps this name.
-        const span = tracer.startSpan('graphql', { kind: SpanKind.SERVER, attributes: { 'bff.request_id': requestIdOf(request) } }, parent);
+        const state = requestStateOf(request);
+        const span = tracer.startSpan('graphql', { kind: SpanKind.SERVER, attributes: { 'bff.request_id': state.requestId } }, parent);
         setOperationTrace(operation, trace.setSpan(parent, span));
-        if (traceIdOf(request) === undefined) setTraceIdOf(request, span.spanContext().traceId);
+        state.traceId ??= span.spanContext().traceId;
         // An incremental answer's span ends with its last part (onExecuteDone below), not here.
         const end = () => streaming.has(operation) || span.end();
         try {
@@ -187,7 +188,9 @@ interface SlowField {
   field: string;
 }
 
-const slowFields = new WeakMap<object, Map<string, SlowField>>();
+/** An operation's slow fields, kept on its GraphQL context like its span. */
+const SLOW_FIELDS = Symbol('bff.slowFields');
+type WithSlowFields = { [SLOW_FIELDS]?: Map<string, SlowField> };
 
 /** Records calls that took at least `minMs` under their operation's context; nothing else. */
 function slowCalls(resolve: Resolver, name: string, minMs: number): Resolver {
@@ -198,8 +201,7 @@ function slowCalls(resolve: Resolver, name: string, minMs: number): Resolver {
       (error) => {
         const end = performance.now();
         if (end - started < minMs || typeof ctx !== 'object' || ctx === null) return;
-        let fields = slowFields.get(ctx);
-        if (!fields) slowFields.set(ctx, (fields = new Map()));
+        const fields = ((ctx as WithSlowFields)[SLOW_FIELDS] ??= new Map());
         const slow = fields.get(name);
         if (slow) {
           slow.start = Math.min(slow.start, started);
@@ -216,10 +218,11 @@ function slowCalls(resolve: Resolver, name: string, minMs: number): Resolver {
 
 /** The operation's slow fields, as children of its span. */
 function endSlowFieldSpans(ctx: object, operation: Span): void {
-  const fields = slowFields.get(ctx);
+  const fields = (ctx as WithSlowFields)[SLOW_FIELDS];
   const tracer = activeTracer();
   if (!fields || !tracer) return;
-  slowFields.delete(ctx);
+  // Not `delete`: that would turn the context into a slow dictionary-mode object.
+  (ctx as WithSlowFields)[SLOW_FIELDS] = undefined;
   const parent = trace.setSpan(ROOT_CONTEXT, operation);
   for (const [name, slow] of fields) {
     const span = tracer.startSpan(

@@ -1,12 +1,11 @@
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { AnswerCacheability, answerCacheabilityOf, sharedFreshness } from '../../src/edge/answer-cacheability.js';
-import { callCountsOf } from '../../src/observability/backend-observer.js';
 import { useCacheControl } from '../../src/plugins/use-cache-control.js';
 
 /**
  * How a GET answer's Cache-Control follows from the backend answers it was made of. The BFF's
- * transport reports each answer with `answerCacheabilityOf(request).record(cacheControl, age)`;
+ * transport reports each call and answer to `answerCacheabilityOf(request)` (began / answered);
  * here a resolver does what the transport does (counts the call, reports its answer), so the
  * rule is tested apart from the backends.
  */
@@ -30,23 +29,26 @@ describe('a backend answer, as a shared cache reads it', () => {
 
   it('an answer is as fresh as its least fresh part, minus the age of cached parts, within the cap', () => {
     const answer = new AnswerCacheability();
-    answer.record('public, max-age=60');
-    answer.record('public, max-age=30', 12);
-    expect(answer.maxAge(2, 3600)).toBe(18);
-    expect(answer.maxAge(2, 10)).toBe(10);
-    // A call made but not reported (failed, or a transport that does not report): nothing shared.
-    expect(answer.maxAge(3, 3600)).toBe(0);
-    answer.record('private, max-age=60');
-    expect(answer.maxAge(3, 3600)).toBe(0);
+    answer.began();
+    answer.answered(sharedFreshness('public, max-age=60'));
+    answer.began();
+    answer.answered(sharedFreshness('public, max-age=30') - 12);
+    expect(answer.maxAge(3600)).toBe(18);
+    expect(answer.maxAge(10)).toBe(10);
+    // A call made but not answered (it failed): nothing shared.
+    answer.began();
+    expect(answer.maxAge(3600)).toBe(0);
+    answer.answered(sharedFreshness('private, max-age=60'));
+    expect(answer.maxAge(3600)).toBe(0);
   });
 });
 
 /** A tiny yoga whose resolvers stand in for backends answering with the given Cache-Control. */
 function yogaWithBackends(maxAgeSeconds = 60) {
   const backend = (cacheControl: string, value: string) => (_: unknown, __: unknown, { request }: { request: Request }) => {
-    const counts = callCountsOf(request);
-    counts.catalog = (counts.catalog ?? 0) + 1;
-    answerCacheabilityOf(request).record(cacheControl);
+    const answer = answerCacheabilityOf(request);
+    answer.began();
+    answer.answered(sharedFreshness(cacheControl));
     return value;
   };
   return createYoga({

@@ -91,7 +91,7 @@ export class HttpCache {
 
   /** A stored entry answers the call as it is: the same (frozen) value for every hit. */
   static answer(entry: LocalEntry): Answer {
-    return { value: entry.value, cached: true, status: entry.status };
+    return { value: entry.value, cached: true, status: entry.status, freshForSeconds: Math.max(0, entry.policy.timeToLive() / 1000) };
   }
 
   /** Stores what the backend answered, when the rules allow; returns the answer to give. */

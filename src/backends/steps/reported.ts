@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { BackendError } from '../errors.js';
 import type { CallObserver } from '../events.js';
 import type { Step } from '../pipeline.js';
-import type { BackendRequest } from '../request.js';
+import { sharedFreshness } from '../cache/shared-freshness.js';
+import type { BackendRequest, Sent } from '../request.js';
 
 /**
  * Where a call begins to be reported: its events go to the observer (fetch plan, call counts,
@@ -12,9 +13,11 @@ import type { BackendRequest } from '../request.js';
 export const reported = ({ observer, logger }: { observer: CallObserver; logger: Logger }): Step => (next) => async (call) => {
   const started = performance.now();
   const events = observer.begin(call.scope, call.request, countIds(call.request));
+  call.scope.freshness?.began();
   try {
     const answer = await next({ ...call, events });
     events.succeeded(answer.cached);
+    call.scope.freshness?.answered(freshForSeconds(answer));
     return answer;
   } catch (error) {
     events.failed(error);
@@ -40,4 +43,12 @@ function countIds(request: BackendRequest): number | undefined {
   let ids: number | undefined;
   for (const value of Object.values(request.query ?? {})) if (Array.isArray(value)) ids = (ids ?? 0) + value.length;
   return ids;
+}
+
+/** Seconds a shared cache may keep this answer: the HTTP cache's own reckoning, or the headers'. */
+function freshForSeconds(answer: Sent<unknown>): number {
+  if (answer.freshForSeconds !== undefined) return answer.freshForSeconds;
+  const header = answer.headers?.['cache-control'];
+  const age = Number(answer.headers?.age ?? 0);
+  return sharedFreshness(Array.isArray(header) ? header.join(', ') : header) - (Number.isFinite(age) ? age : 0);
 }
