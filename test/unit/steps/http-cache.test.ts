@@ -37,7 +37,7 @@ describe('httpCache step', () => {
     const first = await step(call);
     const second = await step(call);
     expect(first).toMatchObject({ cached: false });
-    expect(second).toEqual({ value: { n: 1 }, cached: true, status: 200 });
+    expect(second).toEqual({ value: { n: 1 }, cached: true, status: 200, freshForSeconds: expect.any(Number) });
     expect(calls).toHaveLength(1);
   });
 
@@ -62,8 +62,8 @@ describe('httpCache step', () => {
     let checks = 0;
     const reader = httpCache(new HttpCache({ service: 'catalog', origin: 'http://catalog', local: local(), shared, freeze: true }))(next);
     const counted = { ...call, check: (body: unknown) => (checks++, body) };
-    expect(await reader(counted)).toEqual({ value: { n: 7 }, cached: true, status: 200 });
-    expect(await reader(counted)).toEqual({ value: { n: 7 }, cached: true, status: 200 });
+    expect(await reader(counted)).toEqual({ value: { n: 7 }, cached: true, status: 200, freshForSeconds: expect.any(Number) });
+    expect(await reader(counted)).toEqual({ value: { n: 7 }, cached: true, status: 200, freshForSeconds: expect.any(Number) });
     expect(calls).toHaveLength(0);
     expect(checks).toBe(1);
   });
