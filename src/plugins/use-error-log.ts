@@ -1,3 +1,4 @@
+import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { originalOfMasked } from '../mask-error.js';
@@ -10,15 +11,18 @@ import { requestIdOf } from '../observability/request-state.js';
  * outside execution (request parsing, a plugin, the context factory).
  */
 export function useErrorLog(logger: Logger): Plugin {
+  const logMasked = (request: Request, single: unknown) => {
+    const errors = single && typeof single === 'object' && 'errors' in single ? (single as ExecutionResult).errors : undefined;
+    if (!errors) return;
+    for (const error of errors) {
+      const original = originalOfMasked(error);
+      if (original && !error.path) logger.error({ reqId: requestIdOf(request), err: original }, 'unexpected error, masked for the client');
+    }
+  };
   return {
     onResultProcess({ request, result }) {
-      for (const single of Array.isArray(result) ? result : [result]) {
-        const errors = single && typeof single === 'object' && 'errors' in single ? single.errors : undefined;
-        for (const error of errors ?? []) {
-          const original = originalOfMasked(error);
-          if (original && !error.path) logger.error({ reqId: requestIdOf(request), err: original }, 'unexpected error, masked for the client');
-        }
-      }
+      if (Array.isArray(result)) for (const single of result) logMasked(request, single);
+      else logMasked(request, result);
     },
   };
 }
