@@ -80,7 +80,9 @@ CMD ["node", "--enable-source-maps", "dist/mocks/main.js"]
 # ---------------------------------------------------------------------------------------------------
 # The BFF. Last stage = default target of `docker build`.
 FROM runtime-base AS bff
-ENV PORT=4000
+# A worker per CPU the container may use (its CPU quota included): see README "Every core".
+ENV PORT=4000 \
+    WORKERS=auto
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health',{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -127,6 +127,12 @@ export interface Config {
   readonly logPretty: boolean;
   /** How long SIGTERM waits for in-flight requests before closing connections. @default 10000 */
   readonly shutdownGraceMs: number;
+  /**
+   * BFF processes behind the one port (node:cluster workers, src/workers/): a number, or `auto`
+   * for the CPUs this process may use (affinity and cgroup CPU quota). 1 runs no cluster at all.
+   * Env `WORKERS`. @default 1 (the Docker image sets `auto`)
+   */
+  readonly workers: number | 'auto';
   /** Time budget of one GraphQL request; a client may ask for less with `x-request-timeout-ms`. Env `REQUEST_TIMEOUT_MS`. @default 5000 */
   readonly requestTimeoutMs: number;
   /** Add `extensions.fetchPlan` (each backend call: batched, deduped, cached, retried, ms) to responses. Env `FETCH_PLAN`. @default on in development */
@@ -220,6 +226,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: read.bool('LOG_PRETTY', nodeEnv === 'development' && Boolean(process.stdout.isTTY)),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0),
+    workers: readWorkers(read, problems),
     requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 5000, 1, 600_000),
     fetchPlan: read.bool('FETCH_PLAN', nodeEnv === 'development'),
     graphiql: read.bool('GRAPHIQL', nodeEnv !== 'production'),
@@ -311,6 +318,16 @@ function readObservabilityConfig(read: EnvReader): ObservabilityConfig {
     serviceName: read.string('OTEL_SERVICE_NAME', 'storefront-bff'),
     traceResolverMs: read.int('TRACE_RESOLVER_MS', 100, -1, 600_000),
   });
+}
+
+function readWorkers(read: EnvReader, problems: string[]): number | 'auto' {
+  const value = read.optional('WORKERS');
+  if (value === undefined) return 1;
+  if (value.toLowerCase() === 'auto') return 'auto';
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= 1 && n <= 256) return n;
+  problems.push(`WORKERS must be "auto" or a number of processes from 1 to 256, got ${JSON.stringify(value)}`);
+  return 1;
 }
 
 /** Reads typed values, collecting every problem instead of stopping at the first. */

@@ -2,6 +2,7 @@ import { getOperationAST, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { BackendError } from '../backends/errors.js';
 import { BoundedLabel, type BffMetrics } from '../observability/metrics.js';
+import { clusterMetricsView } from '../workers/metrics.js';
 
 export interface MetricsOptions {
   metrics: BffMetrics;
@@ -23,6 +24,8 @@ export function useMetrics({ metrics, endpoint = '/metrics', maxOperationNames =
   const names = new BoundedLabel(maxOperationNames);
   // Codes are ours (BACKEND_*, GRAPHQL_*), but a resolver's error could carry any: bound them too.
   const codes = new BoundedLabel(50);
+  // A cluster worker (WORKERS > 1) serves every worker's metrics, merged by the primary.
+  const render = clusterMetricsView(metrics.registry) ?? (() => metrics.registry.metrics());
   return {
     onYogaInit({ yoga }) {
       graphqlEndpoint = yoga.graphqlEndpoint;
@@ -37,7 +40,7 @@ export function useMetrics({ metrics, endpoint = '/metrics', maxOperationNames =
         endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
         return;
       }
-      const body = await metrics.registry.metrics();
+      const body = await render();
       endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' } }));
     },
     onExecute({ args }) {

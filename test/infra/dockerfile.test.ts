@@ -112,6 +112,8 @@ describe('Dockerfile', () => {
   it('bff listens on 4000; mocks expose the six mock ports', () => {
     const bff = effectiveConfig(stageByName(df, 'bff')!);
     expect(bff.env.PORT).toBe('4000');
+    // A worker per usable CPU (README "Every core"); a deployment may still set WORKERS.
+    expect(bff.env.WORKERS).toBe('auto');
     expect(bff.expose).toContain('4000');
     const mocks = effectiveConfig(stageByName(df, 'mocks')!);
     expect(mocks.expose.sort()).toEqual(Object.values(MOCKS).map(String).sort());
