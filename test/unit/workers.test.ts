@@ -1,6 +1,10 @@
+import type { Worker } from 'node:cluster';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { cgroupCpuQuota, parseCpuMax, usableCpus } from '../../src/workers/cpus.js';
+import { ClusterMetrics } from '../../src/workers/metrics.js';
+import { parseExposition } from '../observability/prometheus.js';
 
 /** A file system of a few files; everything else is absent. */
 const files = (contents: Record<string, string>) => (path: string) => contents[path];
@@ -63,5 +67,62 @@ describe('usableCpus (WORKERS=auto)', () => {
     expect(parseCpuMax('lots 100000')).toBeUndefined();
     expect(parseCpuMax('100000 0')).toBeUndefined();
     expect(parseCpuMax('100000')).toBe(1); // the period defaults to 100 ms
+  });
+});
+
+describe("ClusterMetrics (the primary's merged /metrics)", () => {
+  /** A worker as the primary sees it: answers a collection with its registry, or never (`silent`). */
+  function fakeWorker(metrics: ClusterMetrics, registry: Registry | 'silent') {
+    const worker = {
+      isConnected: () => true,
+      send(message: { type: string; id: number }, _handle: unknown, callback?: (error: Error | null) => void) {
+        callback?.(null);
+        if (registry !== 'silent' && message.type === 'bff:metrics:collect') {
+          void registry.getMetricsAsJSON().then((json) => metrics.onMessage(worker as never, { type: 'bff:metrics:collected', id: message.id, metrics: json }));
+        }
+        return true;
+      },
+    };
+    return worker as unknown as Worker;
+  }
+  const workerRegistry = (requests: number, rssBytes: number) => {
+    const registry = new Registry();
+    new Counter({ name: 'bff_http_requests_total', help: 'h', labelNames: ['status'], registers: [registry] }).inc({ status: '200' }, requests);
+    new Gauge({ name: 'process_resident_memory_bytes', help: 'h', registers: [registry] }).set(rssBytes);
+    return registry;
+  };
+
+  it("sums the workers' counters and adds the primary's own view, each worker's RSS by slot", async () => {
+    let workers: { slot: number; worker: Worker }[] = [];
+    const metrics = new ClusterMetrics(() => ({ ready: workers, starting: 0 }));
+    workers = [
+      { slot: 0, worker: fakeWorker(metrics, workerRegistry(3, 100 * 2 ** 20)) },
+      { slot: 1, worker: fakeWorker(metrics, workerRegistry(4, 120 * 2 ** 20)) },
+    ];
+    const text = parseExposition(await metrics.text());
+    expect(text.sum('bff_http_requests_total', { status: '200' })).toBe(7);
+    expect(text.sum('bff_cluster_scrape_workers')).toBe(2);
+    expect(text.find('bff_cluster_worker_resident_memory_bytes').map((s) => [s.labels.worker, s.value])).toEqual([
+      ['0', 100 * 2 ** 20],
+      ['1', 120 * 2 ** 20],
+    ]);
+    // The primary's RSS is in the sum too: the BFF's whole memory.
+    expect(text.sum('process_resident_memory_bytes')).toBeGreaterThan(220 * 2 ** 20);
+  });
+
+  it('answers without a worker that does not answer in time, and says how many it merged', async () => {
+    let workers: { slot: number; worker: Worker }[] = [];
+    const metrics = new ClusterMetrics(() => ({ ready: workers, starting: 1 }));
+    workers = [
+      { slot: 0, worker: fakeWorker(metrics, workerRegistry(5, 2 ** 20)) },
+      { slot: 1, worker: fakeWorker(metrics, 'silent') },
+    ];
+    const started = Date.now();
+    const text = parseExposition(await metrics.text());
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(text.sum('bff_http_requests_total')).toBe(5);
+    expect(text.sum('bff_cluster_scrape_workers')).toBe(1);
+    expect(text.sum('bff_cluster_workers', { state: 'ready' })).toBe(2);
+    expect(text.sum('bff_cluster_workers', { state: 'starting' })).toBe(1);
   });
 });
