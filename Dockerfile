@@ -75,13 +75,27 @@ FROM runtime-base AS mocks
 EXPOSE 4001 4002 4003 4004 4005 4006
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "const p=process.env.PORT||{users:4001,catalog:4002,reviews:4003,inventory:4004,orders:4005,notifications:4006}[process.env.MOCK_SERVICE]||4001;fetch('http://127.0.0.1:'+p+'/health',{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--enable-source-maps", "dist/mocks/main.js"]
+CMD ["node", "dist/mocks/main.js"]
 
 # ---------------------------------------------------------------------------------------------------
 # The BFF. Last stage = default target of `docker build`.
 FROM runtime-base AS bff
-ENV PORT=4000
+# A worker per CPU the container may use (its CPU quota included): see README "Every core".
+ENV PORT=4000 \
+    WORKERS=auto
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health',{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--enable-source-maps", "dist/src/main.js"]
+# Node flags (the workers inherit them; `npm run start:bff` and the benchmark use the same, read
+# from here; README "Memory"):
+# - --max-old-space-size: with no limit, V8 sizes the heap from the host's memory and lets the old
+#   generation grow to ~4x the live objects before a full GC (a ~45 MB live set at 250-280 MB RSS);
+#   a set limit makes it grow ~2x (~200 MB RSS per worker under the benchmark's load). 1 GB is far
+#   above that live set: it bounds a worker, it does not squeeze it.
+# - --max-semi-space-size=32 (16 by default): a larger young generation lets a request's objects
+#   die young instead of being promoted, which gives back the CPU that more frequent full GCs cost.
+# - no --enable-source-maps: it makes every read of an error's stack map each frame (Node's docs
+#   warn of it), and the BFF reads one for every failed backend call it logs: a cost that grows
+#   with the error rate. The .js.map files still ship, for mapping a stack by hand, and
+#   NODE_OPTIONS=--enable-source-maps turns it back on while debugging.
+CMD ["node", "--max-old-space-size=1024", "--max-semi-space-size=32", "dist/src/main.js"]

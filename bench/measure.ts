@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import type { ServiceName } from '../src/config.js';
 import { callsByService, readStats, resetStats, waitIdle } from './backend-stats.js';
 import type { LogSummary, LogTap } from './bff-log.js';
-import { UsageSampler, waitCpuQuiet, type ProcessUsage } from './procstats.js';
+import { UsageSampler, waitCpuQuiet, type ProcessUsage, type TreeUsage } from './procstats.js';
 import type { Mode } from './modes.js';
 import type { Scenario } from './scenarios.js';
 import type { Settings } from './settings.js';
@@ -64,8 +64,13 @@ export interface ScenarioResult {
     /** Calls the BFF gave up on (a client cut off at the end of the run, or a timeout). */
     aborted: Record<ServiceName, number>;
   };
-  /** CPU % of one core and RSS, per process, during the load run. */
+  /** CPU % of one core and RSS, per process, during the load run (`bff`: all its processes, summed). */
   usage: Record<string, ProcessUsage>;
+  /** The BFF's processes during the load run: one, or a cluster's primary and its workers. */
+  bff: TreeUsage & {
+    /** CPU ms the BFF spent per completed request, all its processes summed (the ≤ connections requests cut off at the end make it a little high). */
+    cpuMsPerQuery: number | null;
+  };
   /**
    * How long the BFF stayed busy after autocannon stopped (warm-up, measured run): the work of
    * the requests cut off at the end. Null when it did not settle within 30 s.
@@ -184,13 +189,11 @@ export async function measureScenario(scenario: Scenario, mode: Mode, stack: Sta
   // 4. The measured run, counted from a clean slate.
   await resetStats(stack.mockUrls);
   log.take();
-  const sampler = new UsageSampler({
-    bff: stack.bff.pid,
-    ...Object.fromEntries(Object.entries(stack.mocks).map(([name, child]) => [`mock ${name}`, child.pid])),
-  });
+  const sampler = new UsageSampler(Object.fromEntries(Object.entries(stack.mocks).map(([name, child]) => [`mock ${name}`, child.pid])), { bff: stack.bff.pid });
   sampler.start();
   const result = await load(stack.bffUrl, scenario, settings.durationS, settings.connections, settings.maxRequests);
   const usage = sampler.stop();
+  const tree = sampler.tree('bff')!;
   // The requests cut off at the end still make (or abort) calls after autocannon returns:
   // they are counted (a small overestimate; `alone` is exact), and the BFF gets time to finish them.
   const busyAfterRunMs = await settle();
@@ -250,6 +253,7 @@ export async function measureScenario(scenario: Scenario, mode: Mode, stack: Sta
       aborted: Object.fromEntries(Object.entries(stats).map(([name, s]) => [name, s.aborted])) as Record<ServiceName, number>,
     },
     usage,
+    bff: { ...tree, cpuMsPerQuery: tree.cpuSeconds === null || completed === 0 ? null : round((tree.cpuSeconds * 1000) / completed, 2) },
     busyAfterWarmupMs,
     busyAfterRunMs,
     sampleProblems: problems,

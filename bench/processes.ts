@@ -36,12 +36,18 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-/**
- * Starts `node --import tsx <entry>` (node itself, not npx or a shell, so the pid we hold is
- * the process that serves, and our signals reach it directly).
- */
+/** Starts `node --import tsx <entry>`: a TypeScript entry point, from the sources. */
 export function spawnTs(name: string, entry: string, env: Record<string, string>, cwd: string): Child {
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+  return spawnNode(name, ['--import', 'tsx', entry], env, cwd);
+}
+
+/**
+ * Starts `node <args>` (node itself, not npx or a shell, so the pid we hold is the process
+ * that serves, and our signals reach it directly).
+ */
+export function spawnNode(name: string, args: string[], env: Record<string, string>, cwd: string): Child {
+  const entry = args.at(-1);
+  const proc: ChildProcess = spawn(process.execPath, args, {
     cwd,
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,6 +10,7 @@ import { SERVICE_NAMES } from '../src/config.js';
 import type { LogSummary } from './bff-log.js';
 import type { ScenarioResult } from './measure.js';
 import type { Mode } from './modes.js';
+import { describeRuntime } from './runtime.js';
 import type { Settings } from './settings.js';
 import type { SourceFingerprint } from './source.js';
 
@@ -33,6 +34,7 @@ export function formatReport(results: ScenarioResult[], settings: Settings, mode
   parts.push(
     `BFF benchmark: ${settings.durationS} s per scenario after ${settings.warmupS} s warm-up, ${settings.connections} connections, ` +
       `mock latency ${settings.latencyMs} ms per call; ${cpus().length} CPUs shared by load generator, BFF and mocks.\n` +
+      `BFF: ${describeRuntime(settings)}.\n` +
       `BFF source: src/ hash ${source.hash} (${source.files} files, newest ${source.newest.path} at ${source.newest.mtime})` +
       (changed.length > 0
         ? `\nWARNING: src/ changed while the benchmark ran (${changed.join(', ')}); each BFF runs the code it loaded at its start, so the modes may have measured different code. Rerun for clean figures.`
@@ -87,16 +89,20 @@ export function formatReport(results: ScenarioResult[], settings: Settings, mode
   };
   parts.push(
     table(
-      'CPU (% of one core, during the measured run) and memory (MB)',
-      ['scenario', 'mode', 'BFF cpu', 'mocks cpu', 'loadgen cpu', 'other procs cpu', 'BFF rss peak', 'BFF rss end', 'completed', 'resp bytes'],
+      'CPU (% of one core, during the measured run), CPU ms per query (all BFF processes ÷ completed requests) and memory (MB; "per worker" = the largest one process, "total" = all BFF processes at once, its primary included)',
+      ['scenario', 'mode', 'workers', 'BFF cpu', 'primary cpu', 'CPU ms/q', 'mocks cpu', 'loadgen cpu', 'other procs cpu', 'rss peak/worker', 'rss peak total', 'rss end total', 'completed', 'resp bytes'],
       results.map((r) => [
         r.name,
         r.mode,
+        Math.max(1, r.bff.workers),
         r.usage.bff?.cpuPercent,
+        r.bff.workers > 0 ? r.bff.rootCpuPercent : null,
+        r.bff.cpuMsPerQuery,
         mocksCpu(r),
         r.usage.loadgen?.cpuPercent,
         r.usage.others?.cpuPercent,
-        r.usage.bff?.rssPeakMb,
+        r.bff.rssPeakPerWorkerMb,
+        r.bff.rssPeakTotalMb,
         r.usage.bff?.rssEndMb,
         r.load.completed + (r.load.capped ? ' (capped)' : ''),
         r.alone.responseBytes,

@@ -22,6 +22,14 @@ export interface Settings {
   readonly modes?: readonly string[];
   /** Extra BFF environment for every mode, `KEY=value` pairs separated by spaces. Env BENCH_BFF_ENV. @default none */
   readonly bffEnv: Readonly<Record<string, string>>;
+  /** The BFF's WORKERS: `auto` or a number. Env BENCH_WORKERS. @default auto (as the Docker image) */
+  readonly workers: string;
+  /**
+   * How the BFF runs: `dist`, compiled first (`tsc -p tsconfig.build.json`) and run by node with
+   * the image's flags, as in production; `tsx`, from the sources (no build; tsx's loader adds
+   * ~50 MB to every process, so its memory figures are not the product's). Env BENCH_RUNTIME. @default dist
+   */
+  readonly runtime: 'dist' | 'tsx';
 }
 
 type Env = Record<string, string | undefined>;
@@ -50,7 +58,11 @@ export function loadSettings(env: Env = process.env): Settings {
     scenarios: list(env.BENCH_SCENARIOS),
     modes: list(env.BENCH_MODES),
     bffEnv: pairs(env.BENCH_BFF_ENV, problems),
+    workers: env.BENCH_WORKERS?.trim() || 'auto',
+    runtime: (env.BENCH_RUNTIME?.trim() || 'dist') as Settings['runtime'],
   };
+  if (!/^(auto|[1-9]\d*)$/.test(settings.workers)) problems.push(`BENCH_WORKERS must be auto or a number of processes, got ${JSON.stringify(settings.workers)}`);
+  if (settings.runtime !== 'dist' && settings.runtime !== 'tsx') problems.push(`BENCH_RUNTIME must be dist or tsx, got ${JSON.stringify(settings.runtime)}`);
   // autocannon refuses a request cap below the connection count.
   if (settings.maxRequests < settings.connections) problems.push('BENCH_MAX_REQUESTS must be at least BENCH_CONNECTIONS');
   if (problems.length > 0) throw new Error(`Invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);

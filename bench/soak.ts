@@ -8,7 +8,7 @@
 import autocannon from 'autocannon';
 import { LogTap } from './bff-log.js';
 import { killAllNow, stopAll } from './processes.js';
-import { rssMb } from './procstats.js';
+import { treeRss } from './procstats.js';
 import { SCENARIOS } from './scenarios.js';
 import { loadSettings } from './settings.js';
 import { startStack } from './stack.js';
@@ -43,9 +43,16 @@ async function main(): Promise<void> {
       body: JSON.stringify({ errorRate: failRate, errorStatus: 503 }),
     });
 
-    const memory: Array<{ s: number; rssMb: number | null }> = [];
+    // Every process of the BFF: with WORKERS > 1, the primary and each worker (by pid: a worker
+    // that died and was replaced shows as a new one).
+    const memory: Array<{ s: number; rootMb: number | null; workers: Array<{ pid: number; mb: number }>; totalMb: number | null }> = [];
     const started = performance.now();
-    const sampler = setInterval(() => memory.push({ s: Math.round((performance.now() - started) / 1000), rssMb: rssMb(stack.bff.pid) }), SAMPLE_EVERY_S * 1000);
+    const sampleMemory = () => {
+      const { rootMb, workers } = treeRss(stack.bff.pid);
+      const totalMb = rootMb === null ? null : rootMb + workers.reduce((sum, w) => sum + w.mb, 0);
+      memory.push({ s: Math.round((performance.now() - started) / 1000), rootMb, workers, totalMb });
+    };
+    const sampler = setInterval(sampleMemory, SAMPLE_EVERY_S * 1000);
     const outcomes: Record<string, number> = {};
     const result = await autocannon({
       url: `${stack.bffUrl}/graphql`,
@@ -71,14 +78,25 @@ async function main(): Promise<void> {
     const logs = log.take();
     const fatal = Object.entries(logs.counts).filter(([key]) => /unhandled|uncaught|fatal/i.test(key));
 
-    const afterWarmup = memory.find((m) => m.s >= 10)?.rssMb ?? null;
-    const last = memory.at(-1)?.rssMb ?? null;
+    // Per serving process: the workers, or the one process when WORKERS=1.
+    const perWorker = (m: (typeof memory)[number]) => (m.workers.length > 0 ? Math.max(...m.workers.map((w) => w.mb)) : m.rootMb);
+    const afterWarmup = memory.find((m) => m.s >= 10);
+    const last = memory.at(-1);
     console.log(`Soak: ${seconds} s of product-page at ${settings.connections} connections; ${service} fails ${Math.round(failRate * 100)}% of calls (503); mock latency ${settings.latencyMs} ms; HTTP cache off.`);
     console.log(`requests: ${result.requests.total} (${result.requests.average.toFixed(1)}/s), latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, transport errors ${result.errors}, timeouts ${result.timeouts}`);
     console.log(`answers by first error code: ${JSON.stringify(outcomes)}`);
     console.log(`BFF alive at the end: ${stack.bff.alive()}; fatal log lines: ${fatal.length === 0 ? 'none' : JSON.stringify(fatal)}`);
-    console.log(`BFF RSS (MB) every ${SAMPLE_EVERY_S} s: ${memory.map((m) => `${m.s}s ${m.rssMb?.toFixed(0)}`).join(', ')}`);
-    if (afterWarmup !== null && last !== null) console.log(`RSS after warm-up ${afterWarmup.toFixed(0)} MB → end ${last.toFixed(0)} MB (${(((last - afterWarmup) / afterWarmup) * 100).toFixed(1)}%)`);
+    const mb = (n: number | null | undefined) => (n == null ? '–' : n.toFixed(0));
+    console.log(`BFF RSS (MB) every ${SAMPLE_EVERY_S} s (with workers: the primary, each worker by pid, the total):`);
+    for (const m of memory) {
+      const workers = m.workers.map((w) => `${w.pid} ${mb(w.mb)}`).join('  ');
+      console.log(`  ${String(m.s).padStart(4)} s  ${m.workers.length > 0 ? `primary ${mb(m.rootMb)}  workers ${workers}  total ${mb(m.totalMb)}` : `${mb(m.rootMb)} (one process)`}`);
+    }
+    const growth = (from: number | null | undefined, to: number | null | undefined) => (from && to ? ` (${(((to - from) / from) * 100).toFixed(1)}%)` : '');
+    if (afterWarmup && last) {
+      console.log(`largest worker after warm-up (${afterWarmup.s} s) ${mb(perWorker(afterWarmup))} MB → end ${mb(perWorker(last))} MB${growth(perWorker(afterWarmup), perWorker(last))}; peak ${mb(Math.max(...memory.map((m) => perWorker(m) ?? 0)))} MB`);
+      console.log(`whole BFF after warm-up ${mb(afterWarmup.totalMb)} MB → end ${mb(last.totalMb)} MB${growth(afterWarmup.totalMb, last.totalMb)}`);
+    }
     console.log(`log lines by kind: ${JSON.stringify(logs.counts)}`);
     if (!stack.bff.alive() || fatal.length > 0) process.exitCode = 1;
   } finally {

@@ -6,7 +6,8 @@
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NAMES, type ServiceName } from '../src/config.js';
 import { startOtlpSink, type OtlpSink } from './otlp-sink.js';
-import { assertPortFree, isOk, spawnTs, waitUntil, type Child } from './processes.js';
+import { assertPortFree, isOk, spawnNode, spawnTs, waitUntil, type Child } from './processes.js';
+import { bffNodeArgs } from './runtime.js';
 import type { Settings } from './settings.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -60,8 +61,9 @@ export async function startStack(settings: Settings, bffEnv: Readonly<Record<str
     await waitUntil('the mock backends to answer /health', allHealthy, { timeoutMs: 60_000, watch: started });
 
     const bffUrl = `http://${HOST}:${settings.basePort}`;
-    const bff = spawnTs('bff', 'src/main.ts', {
+    const bff = spawnNode('bff', bffNodeArgs(settings), {
       PORT: String(settings.basePort),
+      WORKERS: settings.workers,
       HOST,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',

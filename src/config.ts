@@ -145,6 +145,12 @@ export interface Config {
    * socket. Env `SHUTDOWN_DRAIN_MS`. @default 5000 in production, else 0
    */
   readonly shutdownDrainMs: number;
+  /**
+   * BFF processes behind the one port (node:cluster workers, src/workers/): a number, or `auto`
+   * for the CPUs this process may use (affinity and cgroup CPU quota). 1 runs no cluster at all.
+   * Env `WORKERS`. @default 1 (the Docker image sets `auto`)
+   */
+  readonly workers: number | 'auto';
   /** Time budget of one GraphQL request; a client may ask for less with `x-request-timeout-ms`. Env `REQUEST_TIMEOUT_MS`. @default 5000 */
   readonly requestTimeoutMs: number;
   /**
@@ -321,6 +327,7 @@ export function loadConfig(env: Env = process.env): Config {
     logPretty: read.bool('LOG_PRETTY', nodeEnv === 'development' && Boolean(process.stdout.isTTY)),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0),
     shutdownDrainMs: read.int('SHUTDOWN_DRAIN_MS', nodeEnv === 'production' ? 5000 : 0, 0, 600_000),
+    workers: readWorkers(read, problems),
     requestTimeoutMs: read.int('REQUEST_TIMEOUT_MS', 5000, 1, 600_000),
     loaderBatchWindowMs: read.int('LOADER_BATCH_WINDOW_MS', 2, 0, 1000),
     fetchPlan: read.bool('FETCH_PLAN', nodeEnv === 'development'),
@@ -452,6 +459,16 @@ function readObservabilityConfig(read: EnvReader): ObservabilityConfig {
     serviceName: read.string('OTEL_SERVICE_NAME', 'storefront-bff'),
     traceResolverMs: read.int('TRACE_RESOLVER_MS', 100, -1, 600_000),
   });
+}
+
+function readWorkers(read: EnvReader, problems: string[]): number | 'auto' {
+  const value = read.optional('WORKERS');
+  if (value === undefined) return 1;
+  if (value.toLowerCase() === 'auto') return 'auto';
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= 1 && n <= 256) return n;
+  problems.push(`WORKERS must be "auto" or a number of processes from 1 to 256, got ${JSON.stringify(value)}`);
+  return 1;
 }
 
 /** Reads typed values, collecting every problem instead of stopping at the first. */

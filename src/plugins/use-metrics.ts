@@ -5,6 +5,7 @@ import { BackendError } from '../backends/errors.js';
 import { BoundedLabel, type BffMetrics } from '../observability/metrics.js';
 import { whenAnswered } from './whole-answer.js';
 import { requestStateOf } from '../observability/request-state.js';
+import { clusterMetricsView } from '../workers/metrics.js';
 
 export interface MetricsOptions {
   metrics: BffMetrics;
@@ -36,6 +37,8 @@ export function useMetrics({ metrics, endpoint = '/metrics', maxOperationNames =
     return series;
   };
   const byStatus = new Map<number, Counter.Internal>();
+  // A cluster worker (WORKERS > 1) serves every worker's metrics, merged by the primary.
+  const render = clusterMetricsView(metrics.registry) ?? (() => metrics.registry.metrics());
   return {
     onYogaInit({ yoga }) {
       graphqlEndpoint = yoga.graphqlEndpoint;
@@ -52,7 +55,7 @@ export function useMetrics({ metrics, endpoint = '/metrics', maxOperationNames =
         endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
         return;
       }
-      return metrics.registry.metrics().then((body) => {
+      return render().then((body) => {
         endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' } }));
       });
     },
