@@ -63,7 +63,7 @@ async function main() {
   await waitUntil('the mocks', async () => (await Promise.all(SERVICE_NAMES.map((n) => isOk(`${mockUrls[n]}/health`)))).every(Boolean), { timeoutMs: 180_000, watch: children });
   const bffs = windows.map((windowMs, i) => {
     const child = spawnTs(`bff window=${windowMs}`, 'src/main.ts', {
-      PORT: String(bffPort(i)), HOST, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_PRETTY: 'false',
+      PORT: String(bffPort(i)), HOST, NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', LOG_LEVEL: 'warn', LOG_PRETTY: 'false',
       RATE_LIMIT_POINTS: '0', MAX_COST: '100000', BACKEND_CACHE: 'false', BACKEND_DEDUPE: 'false',
       LOADER_BATCH_WINDOW_MS: String(windowMs),
       ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrls[name]])),

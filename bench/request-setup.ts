@@ -20,7 +20,7 @@ const N = Number(process.env.BENCH_SETUP_N ?? 100_000);
 const HEAP_SAMPLE = 1000;
 if (!Number.isInteger(N) || N < HEAP_SAMPLE || N > 10_000_000) throw new Error(`BENCH_SETUP_N must be an integer from 1000 to 10000000, got ${process.env.BENCH_SETUP_N}`);
 
-const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', ...(process.env.LOADER_BATCH_WINDOW_MS ? { LOADER_BATCH_WINDOW_MS: process.env.LOADER_BATCH_WINDOW_MS } : {}) });
+const config = loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', LOG_LEVEL: 'silent', ...(process.env.LOADER_BATCH_WINDOW_MS ? { LOADER_BATCH_WINDOW_MS: process.env.LOADER_BATCH_WINDOW_MS } : {}) });
 const logger = pino({ level: 'silent' });
 const pools = createBackendPools(config, logger);
 const signal = new AbortController().signal;

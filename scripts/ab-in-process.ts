@@ -55,7 +55,7 @@ interface Built {
 
 const mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
 const env = {
-  NODE_ENV: 'production',
+  NODE_ENV: 'production', DELIVERY_QUEUE: 'memory',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_POINTS: '0',
   MAX_COST: '100000',

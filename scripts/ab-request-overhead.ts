@@ -29,7 +29,7 @@ const perBurst = Number(opt('requests', '1000'));
 const concurrency = 10;
 
 const env = {
-  NODE_ENV: 'production',
+  NODE_ENV: 'production', DELIVERY_QUEUE: 'memory',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_POINTS: '0',
   PORT: '0',

@@ -75,7 +75,7 @@ async function startBff(label: string, root: string, port: number): Promise<Bff>
     {
       PORT: String(port),
       HOST,
-      NODE_ENV: 'production',
+      NODE_ENV: 'production', DELIVERY_QUEUE: 'memory',
       LOG_LEVEL: 'warn',
       LOG_PRETTY: 'false',
       // One address sends all the load: the per-client limit would answer 429 within a second.

@@ -23,7 +23,7 @@ interface LogLine {
 /** A process whose JSON log lines we read as they come. */
 function startProcess(entry: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', LOG_PRETTY: 'false', ...env },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', LOG_LEVEL: 'info', LOG_PRETTY: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
