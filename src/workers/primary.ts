@@ -56,6 +56,8 @@ interface Slot {
 export function runPrimary({ config, logger, workers, exec, extra }: PrimaryOptions): void {
   cluster.setupPrimary({ exec });
   const slots: Slot[] = Array.from({ length: workers }, (_, index) => ({ index, startedAt: 0, ready: false, failures: 0 }));
+  /** Some worker has listened: from then on, a worker that dies is replaced rather than failing the start. */
+  let listened = false;
   let everReady = false;
   let stopping: Promise<void> | undefined;
 
@@ -75,6 +77,7 @@ export function runPrimary({ config, logger, workers, exec, extra }: PrimaryOpti
     worker.on('message', (message: { type?: string; url?: string }) => {
       if (message?.type !== WORKER_LISTENING || slot.worker !== worker) return;
       slot.ready = true;
+      listened = true;
       logger.debug({ worker: slot.index, pid: worker.process.pid }, 'worker listening');
       if (!everReady && slots.every((s) => s.ready)) {
         everReady = true;
@@ -91,7 +94,7 @@ export function runPrimary({ config, logger, workers, exec, extra }: PrimaryOpti
     slot.ready = false;
     if (stopping) return;
     const pid = worker.process.pid;
-    if (!wasReady && !everReady) {
+    if (!wasReady && !listened) {
       // Nothing served yet: a worker that cannot start (port taken, bad file) would fail forever.
       logger.fatal({ worker: slot.index, pid, code, signal }, 'a worker exited before listening: the BFF cannot start');
       void stop('start failed', 1);
