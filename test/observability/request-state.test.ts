@@ -48,6 +48,7 @@ describe('one state per HTTP request', () => {
     // Every call a real one, each counted once: no cache, no sharing, no merging across operations.
     config = loadConfig({
       NODE_ENV: 'production',
+      DELIVERY_QUEUE: 'memory',
       PORT: '0',
       RATE_LIMIT_POINTS: '0',
       BATCH_LIMIT: '2',
