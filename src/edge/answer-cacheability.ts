@@ -1,4 +1,5 @@
 import type { AnswerFreshness } from '../backends/events.js';
+import { requestStateOf } from '../observability/request-state.js';
 export { sharedFreshness } from '../backends/cache/shared-freshness.js';
 
 /**
@@ -33,11 +34,11 @@ export class AnswerCacheability implements AnswerFreshness {
   }
 }
 
-const byRequest = new WeakMap<Request, AnswerCacheability>();
-
-/** The request's record, made on first use (by the transport's first report, or the answer). */
+/** The request's record, made on first use and kept with the rest of its state (request-state.ts). */
 export function answerCacheabilityOf(request: Request): AnswerCacheability {
-  let cacheability = byRequest.get(request);
-  if (!cacheability) byRequest.set(request, (cacheability = new AnswerCacheability()));
-  return cacheability;
+  const state = requestStateOf(request);
+  if (state.cacheability instanceof AnswerCacheability) return state.cacheability;
+  const made = new AnswerCacheability();
+  state.cacheability = made;
+  return made;
 }

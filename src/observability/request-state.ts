@@ -17,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { AnswerFreshness } from '../backends/events.js';
 import type { CallCounts } from './backend-observer.js';
 
 /** The header a client may send its own request id in, and the BFF always answers with. */
@@ -41,6 +42,8 @@ export class RequestState {
    * them (the line is not logged at the current level), so the calls count nothing.
    */
   calls: CallCounts | undefined = undefined;
+  /** How long a CDN may keep the answer (src/edge/answer-cacheability.ts): only for GETs, made on first use. */
+  cacheability: AnswerFreshness | undefined = undefined;
   /** Whether the request is for the GraphQL endpoint (what `bff_http_requests_total` counts). */
   graphql = false;
 
