@@ -54,7 +54,8 @@ export async function waitIdle(urls: Urls, timeoutMs = 5000): Promise<Record<Ser
 
 /** Calls per service (all routes summed). */
 export function callsByService(stats: Record<ServiceName, MockStats>): Record<ServiceName, number> {
-  return Object.fromEntries(
-    Object.entries(stats).map(([name, s]) => [name, Object.values(s.requests).reduce((sum, n) => sum + n, 0)]),
-  ) as Record<ServiceName, number>;
+  return Object.fromEntries(Object.entries(stats).map(([name, s]) => [name, Object.values(s.requests).reduce((sum, n) => sum + n, 0)])) as Record<
+    ServiceName,
+    number
+  >;
 }

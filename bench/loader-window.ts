@@ -43,7 +43,9 @@ const queries = [
   ...SCENARIOS.map((s) => ({ name: s.name, body: s.body, headers: {} as Record<string, string> })),
   {
     name: 'two-lists',
-    body: JSON.stringify({ query: '{ viewer { reviews { product { name stock { available } } } orders { items { product { name stock { available } } } } } }' }),
+    body: JSON.stringify({
+      query: '{ viewer { reviews { product { name stock { available } } } orders { items { product { name stock { available } } } } } }',
+    }),
     headers: { authorization: 'Bearer token-3' } as Record<string, string>,
   },
 ];
@@ -58,20 +60,44 @@ async function main() {
 
   const mockUrls = Object.fromEntries(SERVICE_NAMES.map((name) => [name, `http://${HOST}:${mockPort(name)}`])) as Record<ServiceName, string>;
   const children: Child[] = SERVICE_NAMES.map((name) =>
-    spawnTs(`mock ${name}`, 'mocks/main.ts', { MOCK_SERVICE: name, PORT: String(mockPort(name)), HOST, MOCK_CONTROLS: 'on', FAULT_LATENCY_MS: String(latencyMs) }, ROOT),
+    spawnTs(
+      `mock ${name}`,
+      'mocks/main.ts',
+      { MOCK_SERVICE: name, PORT: String(mockPort(name)), HOST, MOCK_CONTROLS: 'on', FAULT_LATENCY_MS: String(latencyMs) },
+      ROOT,
+    ),
   );
-  await waitUntil('the mocks', async () => (await Promise.all(SERVICE_NAMES.map((n) => isOk(`${mockUrls[n]}/health`)))).every(Boolean), { timeoutMs: 180_000, watch: children });
+  await waitUntil('the mocks', async () => (await Promise.all(SERVICE_NAMES.map((n) => isOk(`${mockUrls[n]}/health`)))).every(Boolean), {
+    timeoutMs: 180_000,
+    watch: children,
+  });
   const bffs = windows.map((windowMs, i) => {
-    const child = spawnTs(`bff window=${windowMs}`, 'src/main.ts', {
-      PORT: String(bffPort(i)), HOST, NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', LOG_LEVEL: 'warn', LOG_PRETTY: 'false',
-      RATE_LIMIT_POINTS: '0', MAX_COST: '100000', BACKEND_CACHE: 'false', BACKEND_DEDUPE: 'false',
-      LOADER_BATCH_WINDOW_MS: String(windowMs),
-      ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrls[name]])),
-    }, ROOT);
+    const child = spawnTs(
+      `bff window=${windowMs}`,
+      'src/main.ts',
+      {
+        PORT: String(bffPort(i)),
+        HOST,
+        NODE_ENV: 'production',
+        DELIVERY_QUEUE: 'memory',
+        LOG_LEVEL: 'warn',
+        LOG_PRETTY: 'false',
+        RATE_LIMIT_POINTS: '0',
+        MAX_COST: '100000',
+        BACKEND_CACHE: 'false',
+        BACKEND_DEDUPE: 'false',
+        LOADER_BATCH_WINDOW_MS: String(windowMs),
+        ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrls[name]])),
+      },
+      ROOT,
+    );
     children.push(child);
     return { windowMs, url: `http://${HOST}:${bffPort(i)}/graphql`, child };
   });
-  await waitUntil('the BFFs', async () => (await Promise.all(bffs.map((b) => isOk(b.url.replace('/graphql', '/health'))))).every(Boolean), { timeoutMs: 180_000, watch: children });
+  await waitUntil('the BFFs', async () => (await Promise.all(bffs.map((b) => isOk(b.url.replace('/graphql', '/health'))))).every(Boolean), {
+    timeoutMs: 180_000,
+    watch: children,
+  });
 
   const totals = async () => {
     const stats = await readStats(mockUrls);
@@ -127,7 +153,9 @@ async function main() {
       const c = cell(query.name, w);
       const perQuery = SERVICE_NAMES.map((s) => c.calls[s] / rounds);
       const total = perQuery.reduce((a, b) => a + b, 0);
-      console.log(`| ${query.name} | ${w} | ${pct(c.ms, 50).toFixed(1)} | ${pct(c.ms, 90).toFixed(1)} | ${total.toFixed(2)} | ${perQuery.map((n) => n.toFixed(2)).join(' | ')} |`);
+      console.log(
+        `| ${query.name} | ${w} | ${pct(c.ms, 50).toFixed(1)} | ${pct(c.ms, 90).toFixed(1)} | ${total.toFixed(2)} | ${perQuery.map((n) => n.toFixed(2)).join(' | ')} |`,
+      );
     }
     if (answers.size !== 1) console.log(`| ${query.name} | **answers differ between windows** |`);
   }

@@ -32,9 +32,10 @@ export async function startOtlpSink(port: number, host: string): Promise<OtlpSin
   return {
     url: `http://${host}:${bound}`,
     received,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -152,7 +152,10 @@ export class UsageSampler {
   private ownCpuAtStart: NodeJS.CpuUsage = process.cpuUsage();
   private machineAtStart: { busy: number; total: number } | null = null;
   private timer: NodeJS.Timeout | undefined;
-  private readonly trees = new Map<string, { root: number; rootCpuAtStart: number | null; workers: number; perProcessPeak: number | null; rootPeak: number | null; result?: TreeUsage }>();
+  private readonly trees = new Map<
+    string,
+    { root: number; rootCpuAtStart: number | null; workers: number; perProcessPeak: number | null; rootPeak: number | null; result?: TreeUsage }
+  >();
 
   constructor(
     private readonly pids: Readonly<Record<string, number>>,
@@ -200,16 +203,27 @@ export class UsageSampler {
     clearInterval(this.timer);
     this.sampleRss();
     const wallS = (performance.now() - this.startedAt) / 1000;
-    const percent = (before: number | null | undefined, after: number | null) => (before == null || after === null ? null : round(((after - before) / wallS) * 100));
+    const percent = (before: number | null | undefined, after: number | null) =>
+      before == null || after === null ? null : round(((after - before) / wallS) * 100);
     const usage: Record<string, ProcessUsage> = {};
     for (const [name, pid] of Object.entries(this.pids)) {
-      usage[name] = { cpuPercent: percent(this.cpuAtStart.get(name), cpuSeconds(pid)), rssPeakMb: roundOrNull(this.rssPeak.get(name) ?? null), rssEndMb: roundOrNull(rssMb(pid)) };
+      usage[name] = {
+        cpuPercent: percent(this.cpuAtStart.get(name), cpuSeconds(pid)),
+        rssPeakMb: roundOrNull(this.rssPeak.get(name) ?? null),
+        rssEndMb: roundOrNull(rssMb(pid)),
+      };
     }
     for (const [name, tree] of this.trees) {
       const before = this.cpuAtStart.get(name);
       const after = treeCpuSeconds(tree.root);
-      const rssEnd = nodeProcesses(tree.root).map(rssMb).filter((r): r is number => r !== null);
-      usage[name] = { cpuPercent: percent(before, after), rssPeakMb: roundOrNull(this.rssPeak.get(name) ?? null), rssEndMb: rssEnd.length > 0 ? round(rssEnd.reduce((a, b) => a + b, 0)) : null };
+      const rssEnd = nodeProcesses(tree.root)
+        .map(rssMb)
+        .filter((r): r is number => r !== null);
+      usage[name] = {
+        cpuPercent: percent(before, after),
+        rssPeakMb: roundOrNull(this.rssPeak.get(name) ?? null),
+        rssEndMb: rssEnd.length > 0 ? round(rssEnd.reduce((a, b) => a + b, 0)) : null,
+      };
       tree.result = {
         cpuSeconds: before == null || after === null ? null : Math.round((after - before) * 1000) / 1000,
         rootCpuPercent: percent(tree.rootCpuAtStart, cpuSeconds(tree.root)),
@@ -221,7 +235,11 @@ export class UsageSampler {
     }
     // autocannon runs in this very process, so our own usage is the load generator's.
     const own = process.cpuUsage(this.ownCpuAtStart);
-    usage.loadgen = { cpuPercent: round(((own.user + own.system) / 1e6 / wallS) * 100), rssPeakMb: null, rssEndMb: roundOrNull(process.memoryUsage.rss() / 2 ** 20) };
+    usage.loadgen = {
+      cpuPercent: round(((own.user + own.system) / 1e6 / wallS) * 100),
+      rssPeakMb: null,
+      rssEndMb: roundOrNull(process.memoryUsage.rss() / 2 ** 20),
+    };
     // Everything else the machine did meanwhile (another test suite, a build): it competes for
     // the same cores, and the figures are only as good as this is small.
     const machine = machineSeconds();

@@ -27,7 +27,14 @@ function table(title: string, header: string[], rows: Cell[][]): string {
   return [title, line(text[0]), rule, ...text.slice(1).map(line)].join('\n');
 }
 
-const SHORT: Record<string, string> = { users: 'users', catalog: 'catalog', reviews: 'reviews', inventory: 'invent.', orders: 'orders', notifications: 'notif.' };
+const SHORT: Record<string, string> = {
+  users: 'users',
+  catalog: 'catalog',
+  reviews: 'reviews',
+  inventory: 'invent.',
+  orders: 'orders',
+  notifications: 'notif.',
+};
 
 export function formatReport(results: ScenarioResult[], settings: Settings, modes: readonly Mode[], source: SourceFingerprint, changed: string[]): string {
   const parts: string[] = [];
@@ -84,13 +91,30 @@ export function formatReport(results: ScenarioResult[], settings: Settings, mode
   );
 
   const mocksCpu = (r: ScenarioResult) => {
-    const values = Object.entries(r.usage).filter(([name]) => name.startsWith('mock ')).map(([, u]) => u.cpuPercent);
+    const values = Object.entries(r.usage)
+      .filter(([name]) => name.startsWith('mock '))
+      .map(([, u]) => u.cpuPercent);
     return values.some((v) => v === null) ? null : Math.round(values.reduce((a: number, b) => a + (b ?? 0), 0));
   };
   parts.push(
     table(
       'CPU (% of one core, during the measured run), CPU ms per query (all BFF processes ÷ completed requests) and memory (MB; "per worker" = the largest one process, "total" = all BFF processes at once, its primary included)',
-      ['scenario', 'mode', 'workers', 'BFF cpu', 'primary cpu', 'CPU ms/q', 'mocks cpu', 'loadgen cpu', 'other procs cpu', 'rss peak/worker', 'rss peak total', 'rss end total', 'completed', 'resp bytes'],
+      [
+        'scenario',
+        'mode',
+        'workers',
+        'BFF cpu',
+        'primary cpu',
+        'CPU ms/q',
+        'mocks cpu',
+        'loadgen cpu',
+        'other procs cpu',
+        'rss peak/worker',
+        'rss peak total',
+        'rss end total',
+        'completed',
+        'resp bytes',
+      ],
       results.map((r) => [
         r.name,
         r.mode,
@@ -124,7 +148,9 @@ export function formatReport(results: ScenarioResult[], settings: Settings, mode
     for (const [problem, n] of problems) notes.push(`${r.name} (${r.mode}): sampled answer WRONG${n > 1 ? ` (${n} times)` : ''}: ${problem}`);
     if (total(r.bffLog) > 0) {
       const [firstKey] = Object.keys(r.bffLog.counts);
-      notes.push(`${r.name} (${r.mode}): during the run the BFF logged ${total(r.bffLog)} lines: ${breakdown(r.bffLog)}\n      e.g. ${r.bffLog.examples[firstKey]?.[0]?.slice(0, 300) ?? ''}`);
+      notes.push(
+        `${r.name} (${r.mode}): during the run the BFF logged ${total(r.bffLog)} lines: ${breakdown(r.bffLog)}\n      e.g. ${r.bffLog.examples[firstKey]?.[0]?.slice(0, 300) ?? ''}`,
+      );
     }
     const others = r.usage.others?.cpuPercent ?? 0;
     if (others > 20) notes.push(`${r.name} (${r.mode}): WARNING: other processes used ${others}% of a core during the run; the figures are disturbed`);

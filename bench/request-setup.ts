@@ -18,9 +18,15 @@ import { createLoaders } from '../src/loaders.js';
 
 const N = Number(process.env.BENCH_SETUP_N ?? 100_000);
 const HEAP_SAMPLE = 1000;
-if (!Number.isInteger(N) || N < HEAP_SAMPLE || N > 10_000_000) throw new Error(`BENCH_SETUP_N must be an integer from 1000 to 10000000, got ${process.env.BENCH_SETUP_N}`);
+if (!Number.isInteger(N) || N < HEAP_SAMPLE || N > 10_000_000)
+  throw new Error(`BENCH_SETUP_N must be an integer from 1000 to 10000000, got ${process.env.BENCH_SETUP_N}`);
 
-const config = loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', LOG_LEVEL: 'silent', ...(process.env.LOADER_BATCH_WINDOW_MS ? { LOADER_BATCH_WINDOW_MS: process.env.LOADER_BATCH_WINDOW_MS } : {}) });
+const config = loadConfig({
+  NODE_ENV: 'production',
+  DELIVERY_QUEUE: 'memory',
+  LOG_LEVEL: 'silent',
+  ...(process.env.LOADER_BATCH_WINDOW_MS ? { LOADER_BATCH_WINDOW_MS: process.env.LOADER_BATCH_WINDOW_MS } : {}),
+});
 const logger = pino({ level: 'silent' });
 const pools = createBackendPools(config, logger);
 const signal = new AbortController().signal;
@@ -31,7 +37,20 @@ const uses: Record<string, Use> = {
   // The listing primes the product loader; stock, reviews and authors are loaded, and their
   // batches use the inventory, reviews and users clients.
   'product page': (b, l) => [b.catalog, l.product, l.stock, b.inventory, l.reviewsByProduct, b.reviews, l.user, b.users],
-  everything: (b, l) => [b.users, b.orders, b.catalog, b.reviews, b.inventory, b.notifications, l.user, l.product, l.stock, l.reviewsByProduct, l.reviewsByAuthor, l.ordersByUser],
+  everything: (b, l) => [
+    b.users,
+    b.orders,
+    b.catalog,
+    b.reviews,
+    b.inventory,
+    b.notifications,
+    l.user,
+    l.product,
+    l.stock,
+    l.reviewsByProduct,
+    l.reviewsByAuthor,
+    l.ordersByUser,
+  ],
 };
 
 // A few dozen kept alive at a time, as a server holds the contexts of the requests in flight.

@@ -28,7 +28,10 @@ export function bffNodeArgs(settings: Pick<Settings, 'runtime'>): string[] {
   if (settings.runtime === 'tsx') return ['--import', 'tsx', 'src/main.ts'];
   if (!built) {
     console.error('compiling the BFF (tsc -p tsconfig.build.json), to run it as the image does…');
-    execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     built = true;
   }
   return [...imageNodeFlags(), SCRIPT];
@@ -36,6 +39,9 @@ export function bffNodeArgs(settings: Pick<Settings, 'runtime'>): string[] {
 
 /** What the report says about how the BFF ran. */
 export function describeRuntime(settings: Pick<Settings, 'runtime' | 'workers'>): string {
-  const how = settings.runtime === 'tsx' ? 'node --import tsx src/main.ts (from the sources)' : `node ${[...imageNodeFlags(), SCRIPT].join(' ')} (compiled, as the image runs it)`;
+  const how =
+    settings.runtime === 'tsx'
+      ? 'node --import tsx src/main.ts (from the sources)'
+      : `node ${[...imageNodeFlags(), SCRIPT].join(' ')} (compiled, as the image runs it)`;
   return `${how}, WORKERS=${settings.workers}`;
 }

@@ -61,7 +61,8 @@ export function loadSettings(env: Env = process.env): Settings {
     workers: env.BENCH_WORKERS?.trim() || 'auto',
     runtime: (env.BENCH_RUNTIME?.trim() || 'dist') as Settings['runtime'],
   };
-  if (!/^(auto|[1-9]\d*)$/.test(settings.workers)) problems.push(`BENCH_WORKERS must be auto or a number of processes, got ${JSON.stringify(settings.workers)}`);
+  if (!/^(auto|[1-9]\d*)$/.test(settings.workers))
+    problems.push(`BENCH_WORKERS must be auto or a number of processes, got ${JSON.stringify(settings.workers)}`);
   if (settings.runtime !== 'dist' && settings.runtime !== 'tsx') problems.push(`BENCH_RUNTIME must be dist or tsx, got ${JSON.stringify(settings.runtime)}`);
   // autocannon refuses a request cap below the connection count.
   if (settings.maxRequests < settings.connections) problems.push('BENCH_MAX_REQUESTS must be at least BENCH_CONNECTIONS');
@@ -74,7 +75,10 @@ export function loadSettings(env: Env = process.env): Settings {
 /** `A=1 B=2` → { A: '1', B: '2' }; anything else is reported as a problem. */
 function pairs(raw: string | undefined, problems: string[]): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const item of raw?.trim().split(/\s+/).filter((s) => s !== '') ?? []) {
+  for (const item of raw
+    ?.trim()
+    .split(/\s+/)
+    .filter((s) => s !== '') ?? []) {
     const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(item);
     if (match) result[match[1]] = match[2];
     else problems.push(`BENCH_BFF_ENV must be KEY=value pairs separated by spaces, got ${JSON.stringify(item)}`);
@@ -84,6 +88,9 @@ function pairs(raw: string | undefined, problems: string[]): Record<string, stri
 
 /** A comma-separated list, or undefined when unset or empty (meaning "all"). */
 function list(raw: string | undefined): string[] | undefined {
-  const items = raw?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = raw
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return items && items.length > 0 ? items : undefined;
 }

@@ -82,19 +82,27 @@ async function main(): Promise<void> {
     const perWorker = (m: (typeof memory)[number]) => (m.workers.length > 0 ? Math.max(...m.workers.map((w) => w.mb)) : m.rootMb);
     const afterWarmup = memory.find((m) => m.s >= 10);
     const last = memory.at(-1);
-    console.log(`Soak: ${seconds} s of product-page at ${settings.connections} connections; ${service} fails ${Math.round(failRate * 100)}% of calls (503); mock latency ${settings.latencyMs} ms; HTTP cache off.`);
-    console.log(`requests: ${result.requests.total} (${result.requests.average.toFixed(1)}/s), latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, transport errors ${result.errors}, timeouts ${result.timeouts}`);
+    console.log(
+      `Soak: ${seconds} s of product-page at ${settings.connections} connections; ${service} fails ${Math.round(failRate * 100)}% of calls (503); mock latency ${settings.latencyMs} ms; HTTP cache off.`,
+    );
+    console.log(
+      `requests: ${result.requests.total} (${result.requests.average.toFixed(1)}/s), latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, transport errors ${result.errors}, timeouts ${result.timeouts}`,
+    );
     console.log(`answers by first error code: ${JSON.stringify(outcomes)}`);
     console.log(`BFF alive at the end: ${stack.bff.alive()}; fatal log lines: ${fatal.length === 0 ? 'none' : JSON.stringify(fatal)}`);
     const mb = (n: number | null | undefined) => (n == null ? '–' : n.toFixed(0));
     console.log(`BFF RSS (MB) every ${SAMPLE_EVERY_S} s (with workers: the primary, each worker by pid, the total):`);
     for (const m of memory) {
       const workers = m.workers.map((w) => `${w.pid} ${mb(w.mb)}`).join('  ');
-      console.log(`  ${String(m.s).padStart(4)} s  ${m.workers.length > 0 ? `primary ${mb(m.rootMb)}  workers ${workers}  total ${mb(m.totalMb)}` : `${mb(m.rootMb)} (one process)`}`);
+      console.log(
+        `  ${String(m.s).padStart(4)} s  ${m.workers.length > 0 ? `primary ${mb(m.rootMb)}  workers ${workers}  total ${mb(m.totalMb)}` : `${mb(m.rootMb)} (one process)`}`,
+      );
     }
     const growth = (from: number | null | undefined, to: number | null | undefined) => (from && to ? ` (${(((to - from) / from) * 100).toFixed(1)}%)` : '');
     if (afterWarmup && last) {
-      console.log(`largest worker after warm-up (${afterWarmup.s} s) ${mb(perWorker(afterWarmup))} MB → end ${mb(perWorker(last))} MB${growth(perWorker(afterWarmup), perWorker(last))}; peak ${mb(Math.max(...memory.map((m) => perWorker(m) ?? 0)))} MB`);
+      console.log(
+        `largest worker after warm-up (${afterWarmup.s} s) ${mb(perWorker(afterWarmup))} MB → end ${mb(perWorker(last))} MB${growth(perWorker(afterWarmup), perWorker(last))}; peak ${mb(Math.max(...memory.map((m) => perWorker(m) ?? 0)))} MB`,
+      );
       console.log(`whole BFF after warm-up ${mb(afterWarmup.totalMb)} MB → end ${mb(last.totalMb)} MB${growth(afterWarmup.totalMb, last.totalMb)}`);
     }
     console.log(`log lines by kind: ${JSON.stringify(logs.counts)}`);

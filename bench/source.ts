@@ -47,7 +47,11 @@ export async function fingerprintSource(dir = 'src'): Promise<SourceFingerprint>
     const { mtimeMs } = await stat(file);
     if (mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
   }
-  const fingerprint = { hash: hash.digest('hex').slice(0, 12), files: files.length, newest: { path: newest.path, mtime: new Date(newest.mtimeMs).toISOString() } };
+  const fingerprint = {
+    hash: hash.digest('hex').slice(0, 12),
+    files: files.length,
+    newest: { path: newest.path, mtime: new Date(newest.mtimeMs).toISOString() },
+  };
   perFile.set(fingerprint, hashes);
   return fingerprint;
 }

@@ -46,13 +46,18 @@ export async function startStack(settings: Settings, bffEnv: Readonly<Record<str
     if (otlpSink) sink = await startOtlpSink(settings.basePort + 7, HOST);
     // Started together: each seeds the same dataset on start, which takes a few seconds of CPU.
     for (const name of SERVICE_NAMES) {
-      const child = spawnTs(`mock ${name}`, 'mocks/main.ts', {
-        MOCK_SERVICE: name,
-        PORT: String(portOf(name)),
-        HOST,
-        MOCK_CONTROLS: 'on', // /__stats is how we count backend calls
-        FAULT_LATENCY_MS: String(settings.latencyMs),
-      }, ROOT);
+      const child = spawnTs(
+        `mock ${name}`,
+        'mocks/main.ts',
+        {
+          MOCK_SERVICE: name,
+          PORT: String(portOf(name)),
+          HOST,
+          MOCK_CONTROLS: 'on', // /__stats is how we count backend calls
+          FAULT_LATENCY_MS: String(settings.latencyMs),
+        },
+        ROOT,
+      );
       started.push(child);
       mocks[name] = child;
       mockUrls[name] = `http://${HOST}:${portOf(name)}`;
@@ -61,23 +66,28 @@ export async function startStack(settings: Settings, bffEnv: Readonly<Record<str
     await waitUntil('the mock backends to answer /health', allHealthy, { timeoutMs: 60_000, watch: started });
 
     const bffUrl = `http://${HOST}:${settings.basePort}`;
-    const bff = spawnNode('bff', bffNodeArgs(settings), {
-      PORT: String(settings.basePort),
-      WORKERS: settings.workers,
-      HOST,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      LOG_PRETTY: 'false', // JSON lines, which the log tap counts
-      // The load comes from one address, so the per-client rate limit (600/min by default)
-      // would answer 429 within a second: it limits a client, not the BFF, so it is off here.
-      RATE_LIMIT_POINTS: '0',
-      // No Redis here: the in-process delivery queue, which production only runs when told.
-      DELIVERY_QUEUE: 'memory',
-      ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrls[name]])),
-      ...bffEnv,
-      ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
-      ...settings.bffEnv, // last: the person running the benchmark has the final say
-    }, ROOT);
+    const bff = spawnNode(
+      'bff',
+      bffNodeArgs(settings),
+      {
+        PORT: String(settings.basePort),
+        WORKERS: settings.workers,
+        HOST,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        LOG_PRETTY: 'false', // JSON lines, which the log tap counts
+        // The load comes from one address, so the per-client rate limit (600/min by default)
+        // would answer 429 within a second: it limits a client, not the BFF, so it is off here.
+        RATE_LIMIT_POINTS: '0',
+        // No Redis here: the in-process delivery queue, which production only runs when told.
+        DELIVERY_QUEUE: 'memory',
+        ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrls[name]])),
+        ...bffEnv,
+        ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+        ...settings.bffEnv, // last: the person running the benchmark has the final say
+      },
+      ROOT,
+    );
     started.push(bff);
     // /ready is 200 once the BFF listens (the mocks answered /health above): the whole chain is up.
     await waitUntil('the BFF /ready', () => isOk(`${bffUrl}/ready`, 2000), { timeoutMs: 30_000, watch: started });

@@ -55,7 +55,11 @@ export function faultsFromEnv(env: Env): Faults | undefined {
     if (text === undefined) continue;
     if (kind === 'number') raw[key] = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
     else if (kind === 'boolean') raw[key] = parseBoolean(text);
-    else raw[key] = text.split(',').map((r) => r.trim()).filter((r) => r !== '');
+    else
+      raw[key] = text
+        .split(',')
+        .map((r) => r.trim())
+        .filter((r) => r !== '');
     try {
       validateFaults({ [key]: raw[key] }, `${name}=${JSON.stringify(text)}`);
     } catch (error) {

@@ -49,7 +49,10 @@ export function readIds(query: URLSearchParams, name: string): string[] {
   if (values.length === 0) {
     throw badRequest(`${name} is required: pass ${name}=1,2,3 or ${name}=1&${name}=2 (at most ${MAX_BULK_IDS} ids)`);
   }
-  const ids = values.flatMap((v) => v.split(',')).map((id) => id.trim()).filter((id) => id !== '');
+  const ids = values
+    .flatMap((v) => v.split(','))
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
   if (ids.length > MAX_BULK_IDS) {
     throw badRequest(`${name} takes at most ${MAX_BULK_IDS} ids per request, got ${ids.length}; split the batch`, {
       limit: MAX_BULK_IDS,

@@ -42,6 +42,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Config errors are the user's to fix: the message alone says what; no stack.
-  console.error(error instanceof MockConfigError || (error instanceof Error && error.message.startsWith("mock ")) ? `mocks: ${error.message}` : error);
+  console.error(error instanceof MockConfigError || (error instanceof Error && error.message.startsWith('mock ')) ? `mocks: ${error.message}` : error);
   process.exit(1);
 });

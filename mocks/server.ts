@@ -301,8 +301,13 @@ export function createMockServer(definition: ServiceDefinition, options: MockSer
     listen(port, host) {
       return new Promise((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException): void => {
-          reject(new Error(`mock ${definition.name} could not listen on ${host}:${port}: ${error.code ?? error.message}` +
-            (error.code === 'EADDRINUSE' ? ' (another process holds the port; choose another port, or 0 for an ephemeral one)' : ''), { cause: error }));
+          reject(
+            new Error(
+              `mock ${definition.name} could not listen on ${host}:${port}: ${error.code ?? error.message}` +
+                (error.code === 'EADDRINUSE' ? ' (another process holds the port; choose another port, or 0 for an ephemeral one)' : ''),
+              { cause: error },
+            ),
+          );
         };
         server.once('error', onError);
         server.listen({ port, host }, () => {

@@ -40,7 +40,8 @@ const concurrency = Number(opt('concurrency', '10'));
  * ours: what every request pays before and after execution (plugins, context, HTTP layer).
  */
 const QUERIES: Record<string, string> = {
-  listing: 'query ProductPage { products(first: 20) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }',
+  listing:
+    'query ProductPage { products(first: 20) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }',
   typename: 'query Ping { __typename }',
 };
 const QUERY = QUERIES[opt('query', 'listing')];
@@ -55,7 +56,8 @@ interface Built {
 
 const mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
 const env = {
-  NODE_ENV: 'production', DELIVERY_QUEUE: 'memory',
+  NODE_ENV: 'production',
+  DELIVERY_QUEUE: 'memory',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_POINTS: '0',
   MAX_COST: '100000',
@@ -78,7 +80,8 @@ async function burst(bff: Built, count: number): Promise<void> {
     while (next++ < count) {
       const response = await bff.fetch('http://bff.test/graphql', INIT);
       const text = await response.text();
-      if (response.status !== 200 || text.includes('"errors"') || !text.includes('"data"')) throw new Error(`${bff.label}: wrong answer ${response.status} ${text.slice(0, 200)}`);
+      if (response.status !== 200 || text.includes('"errors"') || !text.includes('"data"'))
+        throw new Error(`${bff.label}: wrong answer ${response.status} ${text.slice(0, 200)}`);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -29,19 +29,36 @@ const perBurst = Number(opt('requests', '1000'));
 const concurrency = 10;
 
 const env = {
-  NODE_ENV: 'production', DELIVERY_QUEUE: 'memory',
+  NODE_ENV: 'production',
+  DELIVERY_QUEUE: 'memory',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_POINTS: '0',
   PORT: '0',
   // Never called: `{ ok }` reaches no backend.
   ...Object.fromEntries(SERVICE_NAMES.map((s, i) => [`${s.toUpperCase()}_URL`, `http://127.0.0.1:${9 + i}`])),
 };
-const INIT = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query: 'query Ping { ok }' }) };
+const INIT = {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', accept: 'application/json' },
+  body: JSON.stringify({ query: 'query Ping { ok }' }),
+};
 
 async function build(label: string, root: string) {
   const load = (path: string) => import(pathToFileURL(`${root}/src/${path}`).href);
   const [config, logger, context, backends, mask, yogaLog, metrics, requestId, requestLogging, useMetrics, errorLog] = await Promise.all(
-    ['config.ts', 'logger.ts', 'context.ts', 'backends/index.ts', 'mask-error.ts', 'yoga-logger.ts', 'observability/metrics.ts', 'plugins/use-request-id.ts', 'plugins/use-request-logging.ts', 'plugins/use-metrics.ts', 'plugins/use-error-log.ts'].map(load),
+    [
+      'config.ts',
+      'logger.ts',
+      'context.ts',
+      'backends/index.ts',
+      'mask-error.ts',
+      'yoga-logger.ts',
+      'observability/metrics.ts',
+      'plugins/use-request-id.ts',
+      'plugins/use-request-logging.ts',
+      'plugins/use-metrics.ts',
+      'plugins/use-error-log.ts',
+    ].map(load),
   );
   const cfg = config.loadConfig(env);
   const log = logger.createLogger(cfg);

@@ -23,15 +23,25 @@ import { Customers, drainOnSigterm, killUnderLoad, replayAcrossInstances, shared
 const OWN_REDIS_PORT = 6397;
 
 async function ownRedis(logDir: string): Promise<{ url: string; child: BinaryChild }> {
-  const child = spawnBinary('redis-server', 'redis-server', ['--port', String(OWN_REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, join(logDir, 'redis.log'));
+  const child = spawnBinary(
+    'redis-server',
+    'redis-server',
+    ['--port', String(OWN_REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {},
+    join(logDir, 'redis.log'),
+  );
   const url = `redis://127.0.0.1:${OWN_REDIS_PORT}`;
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined);
-  await waitUntil(`redis-server on ${OWN_REDIS_PORT}`, async () => {
-    if (!child.alive()) throw new Error(`redis-server exited (${await child.exited}):\n${child.tail()}`);
-    await probe.connect().catch(() => undefined);
-    return (await probe.ping().catch(() => '')) === 'PONG';
-  }, { timeoutMs: 10_000, intervalMs: 100 });
+  await waitUntil(
+    `redis-server on ${OWN_REDIS_PORT}`,
+    async () => {
+      if (!child.alive()) throw new Error(`redis-server exited (${await child.exited}):\n${child.tail()}`);
+      await probe.connect().catch(() => undefined);
+      return (await probe.ping().catch(() => '')) === 'PONG';
+    },
+    { timeoutMs: 10_000, intervalMs: 100 },
+  );
   probe.disconnect();
   return { url, child };
 }

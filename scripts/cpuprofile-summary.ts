@@ -122,7 +122,16 @@ export function summarize(profile: Profile, from = -Infinity, to = Infinity, foc
     if (nearest !== undefined) byNearestOwnFile.set(nearest, (byNearestOwnFile.get(nearest) ?? 0) + us / 1000);
     if (focusCaller !== undefined) callersOf.set(focusCaller, (callersOf.get(focusCaller) ?? 0) + us / 1000);
   }
-  return { windowMs: windowUs / 1000, intervalMs: us / 1000, byFunction: [...fnSelf.values()].sort((a, b) => b.selfMs - a.selfMs), byPackageSelf, byPackageTotal, byOwnFileTotal, byNearestOwnFile, callersOf };
+  return {
+    windowMs: windowUs / 1000,
+    intervalMs: us / 1000,
+    byFunction: [...fnSelf.values()].sort((a, b) => b.selfMs - a.selfMs),
+    byPackageSelf,
+    byPackageTotal,
+    byOwnFileTotal,
+    byNearestOwnFile,
+    callersOf,
+  };
 }
 
 function shortUrl(url: string): string {
@@ -135,7 +144,9 @@ function shortUrl(url: string): string {
 export function printSummary(summary: Summary, top = 30): void {
   const { windowMs } = summary;
   const busy = windowMs - (summary.byPackageSelf.get('(idle)') ?? 0);
-  console.log(`${Math.round(windowMs / summary.intervalMs)} samples (${summary.intervalMs} ms apart), ${Math.round(busy / summary.intervalMs)} busy: shares below are of the busy ones`);
+  console.log(
+    `${Math.round(windowMs / summary.intervalMs)} samples (${summary.intervalMs} ms apart), ${Math.round(busy / summary.intervalMs)} busy: shares below are of the busy ones`,
+  );
   const ofBusy = (ms: number) => `${((100 * ms) / busy).toFixed(1).padStart(5)} %`;
   console.log('\nself time by package            self    total');
   for (const [pkg, ms] of [...summary.byPackageSelf].sort((a, b) => b[1] - a[1])) {

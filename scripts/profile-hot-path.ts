@@ -75,7 +75,8 @@ async function startBff(label: string, root: string, port: number): Promise<Bff>
     {
       PORT: String(port),
       HOST,
-      NODE_ENV: 'production', DELIVERY_QUEUE: 'memory',
+      NODE_ENV: 'production',
+      DELIVERY_QUEUE: 'memory',
       LOG_LEVEL: 'warn',
       LOG_PRETTY: 'false',
       // One address sends all the load: the per-client limit would answer 429 within a second.
@@ -100,7 +101,8 @@ async function startBff(label: string, root: string, port: number): Promise<Bff>
   await waitUntil(`the BFF ${label} /ready`, () => isOk(`${url}/ready`, 2000), { timeoutMs: 120_000, watch: [child] });
   const check = await fetch(`${url}/graphql`, { method: 'POST', headers: HEADERS, body: BODY });
   const answer = (await check.json()) as { data?: { products?: { nodes?: unknown[] } }; errors?: unknown };
-  if (check.status !== 200 || answer.errors || answer.data?.products?.nodes?.length !== 20) throw new Error(`${label}: wrong answer: ${JSON.stringify(answer).slice(0, 300)}`);
+  if (check.status !== 200 || answer.errors || answer.data?.products?.nodes?.length !== 20)
+    throw new Error(`${label}: wrong answer: ${JSON.stringify(answer).slice(0, 300)}`);
   return { label, url, child, profilePath, logged };
 }
 

@@ -400,7 +400,8 @@ function readHttpServerConfig(read: EnvReader, problems: string[]): HttpServerCo
   const headersTimeoutMs = read.int('HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
   const requestTimeoutMs = read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
   // Node refuses a server whose headers may take longer than the whole request.
-  if (headersTimeoutMs > requestTimeoutMs) problems.push(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be more than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  if (headersTimeoutMs > requestTimeoutMs)
+    problems.push(`HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be more than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   return Object.freeze({
     headersTimeoutMs,
     requestTimeoutMs,
@@ -450,9 +451,12 @@ function readObservabilityConfig(read: EnvReader): ObservabilityConfig {
   const traces = read.optional('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const base = read.optional('OTEL_EXPORTER_OTLP_ENDPOINT');
   // The spec's rule: the per-signal variable is the full URL; the general one gets /v1/traces.
-  const otlpTracesUrl = traces !== undefined
-    ? read.httpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', traces)
-    : base !== undefined ? read.httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', `${base.replace(/\/+$/, '')}/v1/traces`) : undefined;
+  const otlpTracesUrl =
+    traces !== undefined
+      ? read.httpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', traces)
+      : base !== undefined
+        ? read.httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', `${base.replace(/\/+$/, '')}/v1/traces`)
+        : undefined;
   return Object.freeze({
     metrics: read.bool('METRICS', true),
     otlpTracesUrl,
@@ -534,7 +538,10 @@ class EnvReader {
   headerNames(name: string, fallback: readonly string[]): string[] {
     const value = this.raw(name);
     if (value === undefined) return [...fallback];
-    const names = value.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+    const names = value
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h !== '');
     const bad = names.filter((h) => !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(h));
     if (names.length === 0 || bad.length > 0) {
       this.problems.push(`${name} must be comma-separated header names, got ${JSON.stringify(value)}`);
@@ -549,7 +556,10 @@ class EnvReader {
     if (value === undefined) return fallback;
     if (value === '*') return '*';
     const origins: string[] = [];
-    for (const item of value.split(',').map((o) => o.trim()).filter((o) => o !== '')) {
+    for (const item of value
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== '')) {
       try {
         const url = new URL(item);
         // A browser's Origin header is scheme://host[:port], nothing more: compare like for like.

@@ -12,7 +12,11 @@ import { mockPorts, startMockProcess } from './workers/mock-process.js';
 await main(async (config) => {
   try {
     const mocks = await startMockProcess(mockPorts(config));
-    console.log(`mock backends (pid ${mocks.pid}): ${Object.entries(mocks.urls).map(([name, url]) => `${name} ${url}`).join(', ')}`);
+    console.log(
+      `mock backends (pid ${mocks.pid}): ${Object.entries(mocks.urls)
+        .map(([name, url]) => `${name} ${url}`)
+        .join(', ')}`,
+    );
     return mocks;
   } catch (error) {
     // A port taken, a bad FAULT_* value: the message says which; no stack trace.

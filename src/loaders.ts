@@ -118,7 +118,12 @@ export class Loaders {
   }
 
   get stock(): DataLoader<string, StockDto | null> {
-    return (this.stockLoader ??= bulkLoader(this.options('inventory'), (ids) => this.backends.inventory.getStock(ids), productIdOf, this.batchSizes?.('stock')));
+    return (this.stockLoader ??= bulkLoader(
+      this.options('inventory'),
+      (ids) => this.backends.inventory.getStock(ids),
+      productIdOf,
+      this.batchSizes?.('stock'),
+    ));
   }
 
   /**
@@ -135,11 +140,21 @@ export class Loaders {
   }
 
   get reviewsByAuthor(): DataLoader<string, ReviewDto[]> {
-    return (this.reviewsByAuthorLoader ??= groupedLoader(this.options('reviews'), (ids) => this.backends.reviews.getByAuthors(ids), authorIdOf, this.batchSizes?.('reviewsByAuthor')));
+    return (this.reviewsByAuthorLoader ??= groupedLoader(
+      this.options('reviews'),
+      (ids) => this.backends.reviews.getByAuthors(ids),
+      authorIdOf,
+      this.batchSizes?.('reviewsByAuthor'),
+    ));
   }
 
   get ordersByUser(): DataLoader<string, OrderDto[]> {
-    return (this.ordersByUserLoader ??= groupedLoader(this.options('orders'), (ids) => this.backends.orders.getByUsers(ids), userIdOf, this.batchSizes?.('ordersByUser')));
+    return (this.ordersByUserLoader ??= groupedLoader(
+      this.options('orders'),
+      (ids) => this.backends.orders.getByUsers(ids),
+      userIdOf,
+      this.batchSizes?.('ordersByUser'),
+    ));
   }
 
   /** The caller, asked of the users service at most once per request. */

@@ -173,10 +173,13 @@ export class Readiness {
     if (redis.status !== 'ready') return Promise.resolve(false);
     this.ping ??= new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), REDIS_PING_TIMEOUT_MS);
-      redis.ping().then(
-        (answer) => resolve(answer === 'PONG'),
-        () => resolve(false),
-      ).finally(() => clearTimeout(timer));
+      redis
+        .ping()
+        .then(
+          (answer) => resolve(answer === 'PONG'),
+          () => resolve(false),
+        )
+        .finally(() => clearTimeout(timer));
     }).finally(() => {
       this.ping = undefined;
     });

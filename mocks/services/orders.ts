@@ -1,7 +1,18 @@
 import type { Dataset } from '../data/seed.js';
 import { money } from '../data/money.js';
 import type { Order, OrderItem } from '../data/types.js';
-import { HttpError, badRequest, bearerUserId, notFound, notInRequestOrder, readIds, requireLineItems, requireObject, requireString, unauthorized } from '../http.js';
+import {
+  HttpError,
+  badRequest,
+  bearerUserId,
+  notFound,
+  notInRequestOrder,
+  readIds,
+  requireLineItems,
+  requireObject,
+  requireString,
+  unauthorized,
+} from '../http.js';
 import { created, ok, type ServiceDefinition } from '../server.js';
 
 /**
@@ -43,7 +54,7 @@ export function ordersService(data: Dataset): ServiceDefinition {
           // Authenticate before looking up, so a stranger cannot probe which ids exist.
           const callerId = bearerUserId(headers);
           if (callerId === undefined || !data.usersById.has(callerId)) {
-            throw unauthorized('GET /orders/:id needs authorization: Bearer token-<userId> of the order\'s customer');
+            throw unauthorized("GET /orders/:id needs authorization: Bearer token-<userId> of the order's customer");
           }
           const order = ordersById.get(params.id);
           if (!order) throw notFound('order', params.id);

@@ -71,7 +71,12 @@ export class BackendHttp {
       : undefined;
 
     this.breaker = createBreaker(
-      { minAttempts: config.breakerThreshold, failurePercent: config.breakerFailurePercent, windowMs: config.breakerWindowMs, halfOpenAfterMs: config.breakerHalfOpenMs },
+      {
+        minAttempts: config.breakerThreshold,
+        failurePercent: config.breakerFailurePercent,
+        windowMs: config.breakerWindowMs,
+        halfOpenAfterMs: config.breakerHalfOpenMs,
+      },
       logger,
       observer,
     );
@@ -138,7 +143,12 @@ export class BackendHttp {
 
   /** For metrics and tests: the breaker's state and what is in flight. */
   get state() {
-    return { breaker: this.breaker.state, bulkhead: { free: this.bulkhead.executionSlots, queueFree: this.bulkhead.queueSlots }, ...this.retryBudget.inFlight, shared: this.shared?.size ?? 0 };
+    return {
+      breaker: this.breaker.state,
+      bulkhead: { free: this.bulkhead.executionSlots, queueFree: this.bulkhead.queueSlots },
+      ...this.retryBudget.inFlight,
+      shared: this.shared?.size ?? 0,
+    };
   }
 
   close(): Promise<void> {

@@ -27,11 +27,14 @@ export function createBackendPools(config: Config, logger: Logger, observe?: Cal
       const backend = config.backends[name];
       // Cached values are shared by every request: frozen where a mutation should fail loudly.
       const freezeCached = config.env !== 'production';
-      return [name, new BackendHttp(name, backend, logger.child({ service: name }), {
-        observer: observe?.(name, backend.url),
-        freezeCached,
-        sharedCache: backend.cacheShared === false ? undefined : sharedCache,
-      })];
+      return [
+        name,
+        new BackendHttp(name, backend, logger.child({ service: name }), {
+          observer: observe?.(name, backend.url),
+          freezeCached,
+          sharedCache: backend.cacheShared === false ? undefined : sharedCache,
+        }),
+      ];
     }),
   ) as Record<ServiceName, BackendHttp>;
 }

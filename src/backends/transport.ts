@@ -101,7 +101,7 @@ function classify(error: unknown, service: ServiceName, timer: AttemptTimer): un
   if (timer.cause === 'abandoned') return timer.signal.reason ?? error;
   if (timer.cause === 'timeout') return new BackendError(service, 'BACKEND_TIMEOUT', `no answer within ${timer.timeoutMs} ms`, { cause: error });
   if (timer.cause === 'budget') {
-    return new BackendError(service, 'BACKEND_TIMEOUT', 'no answer before the request\'s deadline', { cause: error, cutShortByBudget: true });
+    return new BackendError(service, 'BACKEND_TIMEOUT', "no answer before the request's deadline", { cause: error, cutShortByBudget: true });
   }
   if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
     return new BackendError(service, 'BACKEND_BAD_RESPONSE', 'response body too large', { cause: error });

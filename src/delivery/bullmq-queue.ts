@@ -195,7 +195,13 @@ export class BullDeliveryQueue implements DeliveryQueue {
     const attempt = job.attemptsMade + 1;
     const log = { delivery: { id: job.id, kind: job.name, attempt } };
     try {
-      await handler(job.data, { id: String(job.id), kind: job.name, attempt, deadline: performance.now() + this.options.attemptTimeoutMs, signal: this.abort.signal });
+      await handler(job.data, {
+        id: String(job.id),
+        kind: job.name,
+        attempt,
+        deadline: performance.now() + this.options.attemptTimeoutMs,
+        signal: this.abort.signal,
+      });
     } catch (error) {
       const permanent = error instanceof PermanentDeliveryError;
       const last = permanent || attempt >= (job.opts.attempts ?? 1);

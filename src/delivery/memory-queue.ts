@@ -154,10 +154,17 @@ export class MemoryDeliveryQueue implements DeliveryQueue {
     const lost = pending();
     if (lost.length > 0) {
       // The data is in the log line so an operator can replay them by hand.
-      this.options.logger.error({ deliveries: lost.map(describe) }, `${lost.length} deliveries not delivered at shutdown: the in-process queue is not durable (set REDIS_URL)`);
+      this.options.logger.error(
+        { deliveries: lost.map(describe) },
+        `${lost.length} deliveries not delivered at shutdown: the in-process queue is not durable (set REDIS_URL)`,
+      );
     }
     const dead = [...this.entries.values()].filter((e) => e.state === 'dead');
-    if (dead.length > 0) this.options.logger.error({ deliveries: dead.map(describe) }, `${dead.length} dead-lettered deliveries dropped at shutdown: the in-process queue is not durable`);
+    if (dead.length > 0)
+      this.options.logger.error(
+        { deliveries: dead.map(describe) },
+        `${dead.length} dead-lettered deliveries dropped at shutdown: the in-process queue is not durable`,
+      );
   }
 
   private schedule(entry: Entry, delayMs: number): void {

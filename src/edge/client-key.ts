@@ -28,7 +28,10 @@ export function clientAddress(request: Request, serverContext: unknown, trustPro
   const socketAddress = (serverContext as { req?: IncomingMessage } | undefined)?.req?.socket?.remoteAddress;
   let address = socketAddress;
   if (trustProxy > 0) {
-    const forwarded = (request.headers.get('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+    const forwarded = (request.headers.get('x-forwarded-for') ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
     const chain = socketAddress === undefined ? forwarded : [...forwarded, socketAddress];
     address = chain[Math.max(0, chain.length - 1 - trustProxy)] ?? socketAddress;
   }
@@ -49,5 +52,8 @@ function normalize(address: string): string {
   // An embedded IPv4 tail (`64:ff9b::1.2.3.4`) stands for two groups.
   const width = (parts: string[]) => parts.reduce((n, part) => n + (part.includes('.') ? 2 : 1), 0);
   const groups = address.includes('::') ? [...left, ...Array(Math.max(0, 8 - width(left) - width(right))).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

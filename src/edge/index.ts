@@ -38,7 +38,11 @@ export function edgeOptions(config: Config, logger: Logger) {
     useCorsPolicy(),
     useMalformedParams(),
     // Trusted documents allow the manifest's operations only: nothing may be registered then.
-    ...(edge.trustedDocuments ? [useTrustedDocuments({ manifest: edge.trustedDocuments })] : frontend.apq ? [usePersistedQueries({ store: persistedQueryStore(config, logger) })] : []),
+    ...(edge.trustedDocuments
+      ? [useTrustedDocuments({ manifest: edge.trustedDocuments })]
+      : frontend.apq
+        ? [usePersistedQueries({ store: persistedQueryStore(config, logger) })]
+        : []),
     useRequestLimits({
       maxDepth: edge.maxDepth,
       maxAliases: edge.maxAliases,
@@ -60,7 +64,10 @@ export function edgeOptions(config: Config, logger: Logger) {
     // No Upload in the schema: no reason to parse multipart bodies at all.
     multipart: false,
     // The headers our clients send: a page may set anything else, but the browser will not let it.
-    cors: corsOptions({ origins: edge.corsOrigins, allowedHeaders: ['content-type', 'authorization', 'x-request-id', REQUEST_TIMEOUT_HEADER, ...edge.csrfHeaders] }),
+    cors: corsOptions({
+      origins: edge.corsOrigins,
+      allowedHeaders: ['content-type', 'authorization', 'x-request-id', REQUEST_TIMEOUT_HEADER, ...edge.csrfHeaders],
+    }),
     extraParamNames: edge.trustedDocuments ? ['documentId'] : undefined,
     plugins,
   };

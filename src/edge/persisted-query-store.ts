@@ -38,7 +38,12 @@ export interface PersistedQueryStoreOptions {
  */
 export function createPersistedQueryStore(options: PersistedQueryStoreOptions): PersistedQueryStore {
   const { redisUrl, prefix = 'bff', maxDocuments = 10_000, maxBytes = 16 * 1024 * 1024, ttlSeconds = 86_400, redisTimeoutMs = 250, logger } = options;
-  const local = new LRUCache<string, string>({ max: maxDocuments, maxSize: maxBytes, sizeCalculation: (document) => Math.max(1, document.length), ttl: ttlSeconds * 1000 });
+  const local = new LRUCache<string, string>({
+    max: maxDocuments,
+    maxSize: maxBytes,
+    sizeCalculation: (document) => Math.max(1, document.length),
+    ttl: ttlSeconds * 1000,
+  });
   if (!redisUrl) {
     return {
       get: async (hash) => local.get(hash) ?? null,

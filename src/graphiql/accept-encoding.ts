@@ -12,9 +12,9 @@ export function negotiateEncoding(acceptEncoding: string | null): Encoding {
   if (!acceptEncoding) return 'identity';
   const weights = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {
-    const [coding = '', ...params] = part.split(';').map(s => s.trim().toLowerCase());
+    const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
     if (!coding) continue;
-    const q = params.find(p => p.startsWith('q='));
+    const q = params.find((p) => p.startsWith('q='));
     const weight = q === undefined ? 1 : Number(q.slice(2));
     // x-gzip is the historical alias that RFC 9110 §8.4.1.3 asks servers to accept as gzip.
     weights.set(coding === 'x-gzip' ? 'gzip' : coding, Number.isFinite(weight) ? weight : 0);

@@ -46,7 +46,7 @@ export const WORKER_FILES = {
 export const ASSET_TYPES: ReadonlyMap<string, string> = new Map([
   [SCRIPT_FILE, JS],
   [STYLESHEET_FILE, 'text/css; charset=utf-8'],
-  ...Object.values(WORKER_FILES).map(file => [file, JS] as const),
+  ...Object.values(WORKER_FILES).map((file) => [file, JS] as const),
 ]);
 
 export type Encoding = 'br' | 'gzip' | 'identity';
@@ -90,7 +90,7 @@ export function getAsset(file: string): Promise<Asset> | undefined {
   if (contentType === undefined) return undefined;
   let asset = loaded.get(file);
   if (!asset) {
-    asset = readFile(path.join(distDir, file)).then(bytes => createAsset(contentType, bytes));
+    asset = readFile(path.join(distDir, file)).then((bytes) => createAsset(contentType, bytes));
     loaded.set(file, asset);
     // A failed read is not cached: the next request tries again.
     asset.catch(() => loaded.delete(file));
@@ -104,7 +104,7 @@ function createAsset(contentType: string, identity: Uint8Array<ArrayBuffer>): As
   return {
     contentType,
     // Strong ETags must differ between byte-different representations (RFC 9110 §8.8.1).
-    etag: encoding => (encoding === 'identity' ? `"${hash}"` : `"${hash}-${encoding}"`),
+    etag: (encoding) => (encoding === 'identity' ? `"${hash}"` : `"${hash}-${encoding}"`),
     body(encoding) {
       if (encoding === 'identity') return Promise.resolve(identity);
       let body = compressed.get(encoding);

@@ -14,9 +14,7 @@ export function renderOfflineGraphiQL(opts: GraphiQLOptions = {}, assetsPath: st
   const title = escapeHtml(opts.title || 'Yoga GraphiQL');
   // Without an icon the browser asks for /favicon.ico; `data:,` is an empty one that costs no request.
   const favicon = escapeHtml(opts.favicon || 'data:,');
-  const workers = Object.fromEntries(
-    Object.entries(WORKER_FILES).map(([label, file]) => [label, assetUrl(assetsPath, file)]),
-  );
+  const workers = Object.fromEntries(Object.entries(WORKER_FILES).map(([label, file]) => [label, assetUrl(assetsPath, file)]));
   // Monaco starts each worker as `new Worker(getWorkerUrl(moduleId, label), { type: 'module' })`.
   // Yoga's own page fetches the workers from the CDN and wraps them in blob: URLs, because a
   // worker script must be same-origin; ours are same-origin already, so the plain URLs work, the
@@ -51,7 +49,7 @@ export function renderOfflineGraphiQL(opts: GraphiQLOptions = {}, assetsPath: st
 
 /** Text or attribute value safe to put between tags or in a double-quoted attribute. */
 function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**

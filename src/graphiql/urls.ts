@@ -12,7 +12,7 @@ export const DEFAULT_ASSETS_PATH = '/graphiql-assets';
 export function normalizeAssetsPath(assetsPath: string): string {
   const normalized = assetsPath.replace(/\/+$/, '');
   const segments = normalized.split('/').slice(1);
-  if (!/^\/[A-Za-z0-9._~\-/]+$/.test(normalized) || segments.some(s => s === '' || s === '.' || s === '..')) {
+  if (!/^\/[A-Za-z0-9._~\-/]+$/.test(normalized) || segments.some((s) => s === '' || s === '.' || s === '..')) {
     throw new TypeError(
       `GraphiQL assetsPath must be an absolute URL path made of plain characters, such as '/graphiql-assets'; got ${JSON.stringify(assetsPath)}`,
     );

@@ -157,7 +157,10 @@ export class CallObservation implements CallEvents {
     // Parent: the operation that made the call.
     this.span = activeTracer()?.startSpan(
       `${service} ${route.name}`,
-      { kind: SpanKind.INTERNAL, attributes: { 'bff.backend.service': service, 'bff.backend.route': route.name, ...(ids === undefined ? {} : { 'bff.backend.ids': ids }) } },
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: { 'bff.backend.service': service, 'bff.backend.route': route.name, ...(ids === undefined ? {} : { 'bff.backend.ids': ids }) },
+      },
       scope.trace,
     );
   }
@@ -194,7 +197,11 @@ export class CallObservation implements CallEvents {
   /** A retry was decided; the next attempt follows after `delayMs`. */
   retrying(retry: number, delayMs: number, error: BackendError): void {
     this.route.metrics?.retries.inc();
-    this.span?.addEvent('retry', { 'bff.retry': retry, 'bff.retry.delay_ms': Math.round(delayMs), 'error.type': error.status ? String(error.status) : error.code });
+    this.span?.addEvent('retry', {
+      'bff.retry': retry,
+      'bff.retry.delay_ms': Math.round(delayMs),
+      'error.type': error.status ? String(error.status) : error.code,
+    });
   }
 
   /**

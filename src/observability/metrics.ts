@@ -122,9 +122,10 @@ export class BffMetrics {
   /** The pools' in-flight, queue and breaker gauges, read from their `state` at each scrape. */
   watchBackends(pools: BackendPools, config: Config): void {
     const registers = [this.registry];
-    const each = (read: (service: ServiceName) => number) => function (this: Gauge<'service'>) {
-      for (const service of Object.keys(pools) as ServiceName[]) this.set({ service }, read(service));
-    };
+    const each = (read: (service: ServiceName) => number) =>
+      function (this: Gauge<'service'>) {
+        for (const service of Object.keys(pools) as ServiceName[]) this.set({ service }, read(service));
+      };
     const limits = (service: ServiceName) => config.backends[service];
     new Gauge({
       name: 'bff_backend_calls_in_flight',

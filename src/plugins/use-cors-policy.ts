@@ -48,7 +48,13 @@ export function useCorsPolicy(): Plugin {
   return {
     onResponse({ response }) {
       const vary = response.headers.get('vary');
-      if (!vary?.toLowerCase().split(/\s*,\s*/).includes('origin')) response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+      if (
+        !vary
+          ?.toLowerCase()
+          .split(/\s*,\s*/)
+          .includes('origin')
+      )
+        response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
     },
   };
 }

@@ -62,11 +62,17 @@ export const BFF_FIELD_SOURCES: Readonly<Record<string, readonly FieldSource[]>>
   'Review.product': [{ service: 'catalog', loader: 'product', key: 'parent' }],
   'User.reviews': [{ service: 'reviews', loader: 'reviewsByAuthor', key: 'parent' }],
   // Orders are checked against the viewer, asked once per request.
-  'User.orders': [{ service: 'orders', loader: 'ordersByUser', key: 'parent' }, { service: 'users', once: 'viewer' }],
+  'User.orders': [
+    { service: 'orders', loader: 'ordersByUser', key: 'parent' },
+    { service: 'users', once: 'viewer' },
+  ],
   'Order.customer': [{ service: 'users', loader: 'user', key: 'parent' }],
   'OrderItem.product': [{ service: 'catalog', loader: 'product', key: 'parent' }],
   // The order and the reservation; the confirmation and the audit event are queued, not awaited.
-  'Mutation.placeOrder': [{ service: 'orders', each: true }, { service: 'inventory', each: true }],
+  'Mutation.placeOrder': [
+    { service: 'orders', each: true },
+    { service: 'inventory', each: true },
+  ],
 };
 
 /**
@@ -182,10 +188,9 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
     }
     const { cost } = estimatePlan(schema, plan, sizes, options);
     if (cost <= maxCost) return null;
-    return new GraphQLError(
-      `Query cost limit of ${maxCost} exceeded, found ${cost}: ask for fewer items (\`first\`) or fewer nested lists.`,
-      { extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost, maxCost, http: { status: 400 } } },
-    );
+    return new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${cost}: ask for fewer items (\`first\`) or fewer nested lists.`, {
+      extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost, maxCost, http: { status: 400 } },
+    });
   };
 
   return {
@@ -219,7 +224,12 @@ export function estimateCost(
 ): CostEstimate | null {
   const plan = makePlan(schema, document, options.operationName, options.listSizeArguments ?? ['first', 'last']);
   if (!plan) return null;
-  return estimatePlan(schema, plan, plan.sites.map((site) => sizeAt(site, options.variables ?? {})), options);
+  return estimatePlan(
+    schema,
+    plan,
+    plan.sites.map((site) => sizeAt(site, options.variables ?? {})),
+    options,
+  );
 }
 
 function makePlan(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, names: readonly string[]): Plan | null {

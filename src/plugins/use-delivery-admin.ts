@@ -60,7 +60,8 @@ async function route(method: string, url: URL, path: string, queue: DeliveryQueu
   if (rest === '' || rest === '/') {
     if (method !== 'GET') return { status: 405, body: { error: `use GET ${path}` } };
     const limit = Number(url.searchParams.get('limit') ?? DEFAULT_LIMIT);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return { status: 400, body: { error: `limit must be an integer from 1 to 1000, got ${JSON.stringify(url.searchParams.get('limit'))}` } };
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      return { status: 400, body: { error: `limit must be an integer from 1 to 1000, got ${JSON.stringify(url.searchParams.get('limit'))}` } };
     const [stats, deadLetters] = await Promise.all([queue.stats(), queue.deadLetters(limit)]);
     return { status: 200, body: { stats, deadLetters } };
   }

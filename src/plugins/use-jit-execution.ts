@@ -83,17 +83,20 @@ export function useJitExecution({ logger, maxDocuments = 1000 }: JitExecutionOpt
     return verdict;
   };
 
-  const jit = useGraphQlJit({}, {
-    cache,
-    enableIf(args) {
-      const verdict = verdictFor(args);
-      if (verdict === undefined || !('compiled' in verdict)) return false;
-      // graphql-jit words variable errors its own way and answers them 200; the default
-      // executor's answer (400, graphql-js's words) is the contract, so it gives it.
-      const definitions = verdict.operation.variableDefinitions;
-      return !definitions?.length || getVariableValues(args.schema, definitions, (args.variableValues ?? {}) as Record<string, unknown>).errors === undefined;
+  const jit = useGraphQlJit(
+    {},
+    {
+      cache,
+      enableIf(args) {
+        const verdict = verdictFor(args);
+        if (verdict === undefined || !('compiled' in verdict)) return false;
+        // graphql-jit words variable errors its own way and answers them 200; the default
+        // executor's answer (400, graphql-js's words) is the contract, so it gives it.
+        const definitions = verdict.operation.variableDefinitions;
+        return !definitions?.length || getVariableValues(args.schema, definitions, (args.variableValues ?? {}) as Record<string, unknown>).errors === undefined;
+      },
     },
-  }) as Plugin;
+  ) as Plugin;
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(jit);

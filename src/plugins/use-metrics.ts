@@ -56,7 +56,11 @@ export function useMetrics({ metrics, endpoint = '/metrics', maxOperationNames =
         return;
       }
       return render().then((body) => {
-        endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' } }));
+        endResponse(
+          new fetchAPI.Response(request.method === 'HEAD' ? null : body, {
+            headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' },
+          }),
+        );
       });
     },
     onExecute({ args }) {

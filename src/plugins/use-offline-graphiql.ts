@@ -53,7 +53,7 @@ export function useOfflineGraphiQL(options: OfflineGraphiQLOptions = {}): Plugin
       }
       // onRequest errors are not caught by the server adapter: a failure must become a response.
       return asset
-        .then(loaded => respond(loaded, request, fetchAPI.Response))
+        .then((loaded) => respond(loaded, request, fetchAPI.Response))
         .catch((error: unknown) => {
           logger.error(`GraphiQL asset ${JSON.stringify(file)} could not be served`, error);
           return new fetchAPI.Response('Internal Server Error', { status: 500 });
@@ -86,7 +86,7 @@ async function respond(asset: Asset, request: Request, ResponseClass: typeof Res
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): a `W/` prefix does not matter. */
 function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
   if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(',').some(tag => {
+  return ifNoneMatch.split(',').some((tag) => {
     const trimmed = tag.trim();
     return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
   });

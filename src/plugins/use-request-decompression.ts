@@ -15,7 +15,9 @@ const DECODERS: Record<string, () => Transform> = {
 };
 
 const tooLarge = (maxBytes: number) =>
-  createGraphQLError(`Request body too large: at most ${maxBytes} bytes, once decoded.`, { extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } } });
+  createGraphQLError(`Request body too large: at most ${maxBytes} bytes, once decoded.`, {
+    extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } },
+  });
 
 /**
  * Request bodies sent with `Content-Encoding: gzip`, `deflate` or `br` are decoded, and bounded
@@ -39,11 +41,18 @@ export function useRequestDecompression({ maxBytes }: RequestDecompressionOption
       if (!coding || coding === 'identity' || !request.body || url.pathname !== endpoint) return;
       const reply = (status: number, code: string, message: string) =>
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } }),
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+            status,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          }),
         );
       const decoder = DECODERS[coding];
       if (!decoder) {
-        reply(415, 'UNSUPPORTED_CONTENT_ENCODING', `Content-Encoding ${JSON.stringify(coding.slice(0, 40))} is not supported: send gzip, deflate, br or none (one coding).`);
+        reply(
+          415,
+          'UNSUPPORTED_CONTENT_ENCODING',
+          `Content-Encoding ${JSON.stringify(coding.slice(0, 40))} is not supported: send gzip, deflate, br or none (one coding).`,
+        );
         return;
       }
       if (Number(request.headers.get('content-length')) > maxBytes) {
@@ -113,7 +122,9 @@ function decodedBody(body: ReadableStream<Uint8Array>, decoder: Transform, maxBy
         controller.error(
           (error as { extensions?: unknown }).extensions
             ? error
-            : createGraphQLError('The request body could not be decoded with its Content-Encoding.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } }),
+            : createGraphQLError('The request body could not be decoded with its Content-Encoding.', {
+                extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+              }),
         );
       }
     },

@@ -122,7 +122,9 @@ const hashes = new WeakMap<DocumentNode, string>();
 function documentHash(document: DocumentNode): string {
   let hash = hashes.get(document);
   if (hash === undefined) {
-    hash = createHash('sha256').update(document.loc?.source.body ?? print(document)).digest('hex');
+    hash = createHash('sha256')
+      .update(document.loc?.source.body ?? print(document))
+      .digest('hex');
     hashes.set(document, hash);
   }
   return hash;
@@ -168,7 +170,10 @@ function everyCall(resolve: Resolver, name: string): Resolver {
     const parent = tracer && typeof ctx === 'object' && ctx !== null ? operationTraceOf(ctx) : undefined;
     if (!parent) return resolve(source, args, ctx, info);
     const span = tracer!.startSpan(`resolve ${name}`, { attributes: attributesOf(info) }, parent);
-    return settle(() => resolve(source, args, ctx, info), (error) => endResolverSpan(span, error));
+    return settle(
+      () => resolve(source, args, ctx, info),
+      (error) => endResolverSpan(span, error),
+    );
   };
 }
 
@@ -209,7 +214,15 @@ function slowCalls(resolve: Resolver, name: string, minMs: number): Resolver {
           slow.calls++;
           if (error !== undefined) slow.failed++;
         } else {
-          fields.set(name, { start: started, end, calls: 1, failed: error === undefined ? 0 : 1, path: pathOf(info.path), type: info.parentType.name, field: info.fieldName });
+          fields.set(name, {
+            start: started,
+            end,
+            calls: 1,
+            failed: error === undefined ? 0 : 1,
+            path: pathOf(info.path),
+            type: info.parentType.name,
+            field: info.fieldName,
+          });
         }
       },
     );

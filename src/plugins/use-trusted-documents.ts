@@ -31,11 +31,11 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin {
     },
     customErrors: {
       persistedQueryOnly: {
-        message: 'Only trusted documents run here: send the document\'s hash as `documentId` or `extensions.persistedQuery.sha256Hash`, not a query.',
+        message: "Only trusted documents run here: send the document's hash as `documentId` or `extensions.persistedQuery.sha256Hash`, not a query.",
         extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http },
       },
       keyNotFound: {
-        message: 'No document named: send the document\'s hash as `documentId` or `extensions.persistedQuery.sha256Hash`.',
+        message: "No document named: send the document's hash as `documentId` or `extensions.persistedQuery.sha256Hash`.",
         extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http },
       },
       notFound: {

@@ -51,7 +51,9 @@ export function cgroupCpuQuota(read: ReadFile): number | undefined {
   const v1Path = lines.map((line) => /^\d+:([^:]*):(.*)$/.exec(line)).find((m) => m?.[1].split(',').includes('cpu'))?.[2];
   const quotas = [
     tightest(read, ['/sys/fs/cgroup'], v2Path ?? '/', (dir) => parseCpuMax(read(`${dir}/cpu.max`))),
-    tightest(read, ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct'], v1Path ?? '/', (dir) => parseCfsQuota(read(`${dir}/cpu.cfs_quota_us`), read(`${dir}/cpu.cfs_period_us`))),
+    tightest(read, ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct'], v1Path ?? '/', (dir) =>
+      parseCfsQuota(read(`${dir}/cpu.cfs_quota_us`), read(`${dir}/cpu.cfs_period_us`)),
+    ),
   ].filter((q): q is number => q !== undefined);
   return quotas.length > 0 ? Math.min(...quotas) : undefined;
 }

@@ -30,7 +30,10 @@ type Message =
   | { type: typeof COLLECTED; id: number; metrics?: MetricObjectWithValues<MetricValue<string>>[]; error?: string };
 
 const isMessage = (value: unknown): value is Message =>
-  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && (value as { type: string }).type.startsWith('bff:metrics:');
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { type?: unknown }).type === 'string' &&
+  (value as { type: string }).type.startsWith('bff:metrics:');
 
 /** How long a worker waits for the primary's view: past it, the scrape fails rather than hang. */
 const VIEW_TIMEOUT_MS = 5000;
@@ -60,7 +63,8 @@ export function clusterMetricsView(registry: Registry): (() => Promise<string>) 
 function onWorkerMessage(message: unknown): void {
   if (!isMessage(message)) return;
   if (message.type === COLLECT) {
-    const reply = (body: Partial<Extract<Message, { type: typeof COLLECTED }>>) => process.send?.({ type: COLLECTED, id: message.id, ...body }, undefined, undefined, () => {});
+    const reply = (body: Partial<Extract<Message, { type: typeof COLLECTED }>>) =>
+      process.send?.({ type: COLLECTED, id: message.id, ...body }, undefined, undefined, () => {});
     served!.getMetricsAsJSON().then(
       (metrics) => reply({ metrics }),
       (error: unknown) => reply({ error: String(error) }),
@@ -123,9 +127,23 @@ export class ClusterMetrics {
     // The primary's own CPU and memory: summed with the workers', so process_* is the whole BFF's.
     collectDefaultMetrics({ register: this.registry });
     this.restarts = new Counter({ name: 'bff_cluster_worker_restarts_total', help: 'Workers that died without being asked to, and were replaced', registers });
-    this.workersGauge = new Gauge({ name: 'bff_cluster_workers', help: 'Worker processes, by state: ready (serving) or starting', labelNames: ['state'], registers });
-    this.scrapeWorkers = new Gauge({ name: 'bff_cluster_scrape_workers', help: 'Workers whose metrics are in this scrape (the others did not answer in time)', registers });
-    this.workerRss = new Gauge({ name: 'bff_cluster_worker_resident_memory_bytes', help: 'Resident memory of each worker, by slot (0 … WORKERS-1; a replacement takes its predecessor\'s slot)', labelNames: ['worker'], registers });
+    this.workersGauge = new Gauge({
+      name: 'bff_cluster_workers',
+      help: 'Worker processes, by state: ready (serving) or starting',
+      labelNames: ['state'],
+      registers,
+    });
+    this.scrapeWorkers = new Gauge({
+      name: 'bff_cluster_scrape_workers',
+      help: 'Workers whose metrics are in this scrape (the others did not answer in time)',
+      registers,
+    });
+    this.workerRss = new Gauge({
+      name: 'bff_cluster_worker_resident_memory_bytes',
+      help: "Resident memory of each worker, by slot (0 … WORKERS-1; a replacement takes its predecessor's slot)",
+      labelNames: ['worker'],
+      registers,
+    });
   }
 
   /** Routes the cluster's messages; install with `cluster.on('message', metrics.onMessage)`. */

@@ -81,7 +81,10 @@ export function runPrimary({ config, logger, workers, exec, extra }: PrimaryOpti
       logger.debug({ worker: slot.index, pid: worker.process.pid }, 'worker listening');
       if (!everReady && slots.every((s) => s.ready)) {
         everReady = true;
-        logger.info({ url: `${message.url}/graphql`, workers, pids: slots.map((s) => s.worker?.process.pid) }, `${workers} workers serving GraphQL at ${message.url}/graphql`);
+        logger.info(
+          { url: `${message.url}/graphql`, workers, pids: slots.map((s) => s.worker?.process.pid) },
+          `${workers} workers serving GraphQL at ${message.url}/graphql`,
+        );
       }
     });
     worker.once('exit', (code, signal) => onExit(slot, worker, code, signal));

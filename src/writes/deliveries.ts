@@ -50,9 +50,11 @@ export interface AuditEvent {
  * permanent: retrying the same content cannot help, so it goes to the dead-letter queue at once.
  */
 export function checkoutHandlers(pools: BackendPools, audit: Logger): DeliveryHandlers {
-  const clients = (attempt: DeliveryAttempt) => createBackendClients(pools, createRequestScope({ signal: attempt.signal, deadline: attempt.deadline, requestId: attempt.id }));
+  const clients = (attempt: DeliveryAttempt) =>
+    createBackendClients(pools, createRequestScope({ signal: attempt.signal, deadline: attempt.deadline, requestId: attempt.id }));
   return {
-    [KIND.notification]: (data: NotificationDelivery, attempt) => permanentIfRefused(clients(attempt).notifications.send(data.notification, data.idempotencyKey)),
+    [KIND.notification]: (data: NotificationDelivery, attempt) =>
+      permanentIfRefused(clients(attempt).notifications.send(data.notification, data.idempotencyKey)),
     [KIND.audit]: async (event: AuditEvent) => {
       audit.info({ audit: event }, 'audit event');
     },

@@ -31,11 +31,19 @@ export interface Writes {
  */
 export function createWrites(config: Config, pools: BackendPools, logger: Logger): Writes {
   const { delivery } = config;
-  const redis = delivery.redisUrl ? connectRedis(delivery.redisUrl, logger.child({ component: 'writes' }), {
+  const redis = delivery.redisUrl
+    ? connectRedis(delivery.redisUrl, logger.child({ component: 'writes' }), {
         user: 'writes',
         whileDown: 'checkouts answer TEMPORARILY_UNAVAILABLE until it is back',
-      }) : undefined;
-  const queue = createDeliveryQueue({ config: delivery, handlers: checkoutHandlers(pools, auditLogger(logger)), logger, redis, drainMs: config.shutdownGraceMs });
+      })
+    : undefined;
+  const queue = createDeliveryQueue({
+    config: delivery,
+    handlers: checkoutHandlers(pools, auditLogger(logger)),
+    logger,
+    redis,
+    drainMs: config.shutdownGraceMs,
+  });
   const ledger: CheckoutLedger = redis ? new RedisLedger(redis, delivery.prefix) : new MemoryLedger();
   const checkout = new Checkout({ config, pools, queue, ledger, logger });
   let closing: Promise<void> | undefined;

@@ -68,7 +68,14 @@ export class Checkout {
 
     // Bound to the request's deadline and credentials, not to its signal (see above).
     const authorization = ctx.request.headers.get('authorization') ?? undefined;
-    const scope = createRequestScope({ deadline: ctx.deadline, requestId: ctx.requestId, authorization, plan: ctx.plan, calls: callCountsOf(ctx.request), trace: operationTraceOf(ctx) });
+    const scope = createRequestScope({
+      deadline: ctx.deadline,
+      requestId: ctx.requestId,
+      authorization,
+      plan: ctx.plan,
+      calls: callCountsOf(ctx.request),
+      trace: operationTraceOf(ctx),
+    });
     const clients = createBackendClients(this.deps.pools, scope);
     const run: Run = { ctx, userId, items, keys, clients, log };
 
@@ -100,7 +107,8 @@ export class Checkout {
       ctx.logger.warn({ err: error }, 'checkout: the viewer could not be identified');
       return undefined;
     }
-    if (!viewer) throw new GraphQLError('Authentication is required to place an order: send an Authorization: Bearer token.', { extensions: { code: 'UNAUTHENTICATED' } });
+    if (!viewer)
+      throw new GraphQLError('Authentication is required to place an order: send an Authorization: Bearer token.', { extensions: { code: 'UNAUTHENTICATED' } });
     return viewer.id;
   }
 
@@ -126,7 +134,9 @@ export class Checkout {
         case 'done':
           return { ...claim.outcome, replayed: true };
         case 'mismatch':
-          throw new GraphQLError('This idempotencyKey was already used for a different order: send a new key for new items.', { extensions: { code: 'BAD_USER_INPUT' } });
+          throw new GraphQLError('This idempotencyKey was already used for a different order: send a new key for new items.', {
+            extensions: { code: 'BAD_USER_INPUT' },
+          });
         case 'busy':
           if (remainingMs(ctx.deadline) < BUSY_POLL_MS * 2) {
             log.info('checkout: the same key is still being placed by another request; gave up waiting');
@@ -170,16 +180,34 @@ export class Checkout {
     const code = errorCodeFor(orderError, reservationError);
     const { keys, userId, items, clients } = run;
     const steps = await Promise.all([
-      this.undo(run, 'CREATE_ORDER', order, (orderId?: string): Delivery<UndoOrder> => ({
-        id: keys.jobs.cancelOrder,
-        kind: KIND.cancelOrder,
-        data: { orderId, userId, items, createKey: keys.idempotency.createOrder, cancelKey: keys.idempotency.cancelOrder },
-      }), (data) => undoOrder(clients.orders, data)),
-      this.undo(run, 'RESERVE_STOCK', reservation, (reservationId?: string): Delivery<UndoReservation> => ({
-        id: keys.jobs.releaseReservation,
-        kind: KIND.releaseReservation,
-        data: { reservationId, orderReference: keys.orderReference, items, reserveKey: keys.idempotency.reserveStock, releaseKey: keys.idempotency.releaseReservation },
-      }), (data) => undoReservation(clients.inventory, data)),
+      this.undo(
+        run,
+        'CREATE_ORDER',
+        order,
+        (orderId?: string): Delivery<UndoOrder> => ({
+          id: keys.jobs.cancelOrder,
+          kind: KIND.cancelOrder,
+          data: { orderId, userId, items, createKey: keys.idempotency.createOrder, cancelKey: keys.idempotency.cancelOrder },
+        }),
+        (data) => undoOrder(clients.orders, data),
+      ),
+      this.undo(
+        run,
+        'RESERVE_STOCK',
+        reservation,
+        (reservationId?: string): Delivery<UndoReservation> => ({
+          id: keys.jobs.releaseReservation,
+          kind: KIND.releaseReservation,
+          data: {
+            reservationId,
+            orderReference: keys.orderReference,
+            items,
+            reserveKey: keys.idempotency.reserveStock,
+            releaseKey: keys.idempotency.releaseReservation,
+          },
+        }),
+        (data) => undoReservation(clients.inventory, data),
+      ),
     ]);
     const outcome = failure(code, steps);
     await this.enqueue(run, this.audit(run, outcome));
@@ -260,5 +288,7 @@ export class Checkout {
 /** For the log line: what failed, never a backend's body (BackendError never holds one). */
 function describe(error: unknown) {
   if (error === undefined) return undefined;
-  return error instanceof BackendError ? { code: error.code, status: error.status, message: error.message } : { message: String((error as Error)?.message ?? error) };
+  return error instanceof BackendError
+    ? { code: error.code, status: error.status, message: error.message }
+    : { message: String((error as Error)?.message ?? error) };
 }

@@ -134,10 +134,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       watch: children,
     });
 
-    const lb = await startLoadBalancer(options.haproxy, ports.map((p) => `127.0.0.1:${p}`), logDir);
+    const lb = await startLoadBalancer(
+      options.haproxy,
+      ports.map((p) => `127.0.0.1:${p}`),
+      logDir,
+    );
     cleanups.push(() => lb.stop());
     // HAProxy starts every server as UP before its first check: wait for checks that passed.
-    await waitUntil('HAProxy to see every instance ready', async () => Object.values(await lb.stats()).every((s) => s.status === 'UP' && s.check === 'L7OK'), { timeoutMs: 30_000, intervalMs: 100, watch: children });
+    await waitUntil('HAProxy to see every instance ready', async () => Object.values(await lb.stats()).every((s) => s.status === 'UP' && s.check === 'L7OK'), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      watch: children,
+    });
 
     const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
     cleanups.push(async () => {

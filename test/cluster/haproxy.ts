@@ -60,7 +60,8 @@ export function findHaproxy(): string | undefined {
 export async function startLoadBalancer(binary: string, instances: readonly string[], logDir: string): Promise<LoadBalancer> {
   const text = read(HAPROXY_CONFIG);
   const check = healthCheckOf(parseHaproxyConfig(text), 'bff');
-  if (check.servers.length !== instances.length) throw new Error(`${HAPROXY_CONFIG} has ${check.servers.length} servers, the run has ${instances.length} instances`);
+  if (check.servers.length !== instances.length)
+    throw new Error(`${HAPROXY_CONFIG} has ${check.servers.length} servers, the run has ${instances.length} instances`);
   const [port, statsPort] = [await freePort(), await freePort()];
   const env: Record<string, string> = { LB_BIND: `127.0.0.1:${port}`, STATS_BIND: `127.0.0.1:${statsPort}` };
   // Each server line names its address variable (`"${BFF1_ADDR}"`): fill them in order.

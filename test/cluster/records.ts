@@ -25,7 +25,10 @@ export async function notifiedOrders(notificationsUrl: string, userIds: readonly
     userIds.map(async (u) => {
       const response = await fetch(`${notificationsUrl}/notifications?userId=${u}`);
       const { items } = (await response.json()) as { items: { kind: string; payload: { orderId?: string } | null }[] };
-      byUser.set(u, items.filter((n) => n.kind === 'order-placed').map((n) => String(n.payload?.orderId)));
+      byUser.set(
+        u,
+        items.filter((n) => n.kind === 'order-placed').map((n) => String(n.payload?.orderId)),
+      );
     }),
   );
   return byUser;

@@ -169,17 +169,29 @@ async function heldJobs(c: Cluster): Promise<Held[]> {
  * Under a bounded load of listings and checkouts through HAProxy, with notifications slow (so
  * deliveries are in progress on every instance), one instance is SIGKILLed.
  */
-export async function killUnderLoad(c: Cluster, customers: Customers, options: { loadMs: number; killAfterMs: number; notificationLatencyMs: number }): Promise<KillFigures> {
+export async function killUnderLoad(
+  c: Cluster,
+  customers: Customers,
+  options: { loadMs: number; killAfterMs: number; notificationLatencyMs: number },
+): Promise<KillFigures> {
   const victim = c.instances[c.instances.length - 1]!;
   const products = await productsInStock(c, 40, 20);
   const users = Array.from({ length: 400 }, () => customers.take());
   const before = await ordersByUser(c.mocks.urls.orders, users);
   let n = 0;
-  const nextCheckout = (): Checkout | undefined => (n < users.length ? { userId: users[n]!, productId: products[n % products.length]!, idempotencyKey: `kill-${c.runId}-${n++}` } : undefined);
+  const nextCheckout = (): Checkout | undefined =>
+    n < users.length ? { userId: users[n]!, productId: products[n % products.length]!, idempotencyKey: `kill-${c.runId}-${n++}` } : undefined;
   await c.backend.notifications.setFaults({ latencyMs: options.notificationLatencyMs, routes: ['POST /notifications'] });
   const lbBefore = await c.lb.stats();
 
-  const load = runLoad({ url: c.lb.url, durationMs: options.loadMs, listingConcurrency: 4, checkoutConcurrency: 3, nextCheckout, tokenPrefix: `kill-${c.runId}` });
+  const load = runLoad({
+    url: c.lb.url,
+    durationMs: options.loadMs,
+    listingConcurrency: 4,
+    checkoutConcurrency: 3,
+    nextCheckout,
+    tokenPrefix: `kill-${c.runId}`,
+  });
   await sleep(options.killAfterMs);
   const held = await heldJobs(c);
   const killAt = Date.now();
@@ -250,7 +262,11 @@ export async function killUnderLoad(c: Cluster, customers: Customers, options: {
     victim: victim.name,
     loadMs: options.loadMs,
     lockMs: SETTINGS.lockMs,
-    listings: { sent: result.listings.length, outcomes: countOutcomes(result.listings), okAfterKill: result.listings.filter((l) => l.outcome === 'ok' && l.startedAt > killAt).length },
+    listings: {
+      sent: result.listings.length,
+      outcomes: countOutcomes(result.listings),
+      okAfterKill: result.listings.filter((l) => l.outcome === 'ok' && l.startedAt > killAt).length,
+    },
     checkouts: { sent: result.checkouts.length, outcomes: countOutcomes(result.checkouts) },
     lb: {
       detectMs: downAt === undefined ? Number.POSITIVE_INFINITY : downAt - killAt,
@@ -298,7 +314,11 @@ export interface DrainFigures {
  * With the catalog slow (so listings are in flight on every instance), one instance gets
  * SIGTERM while the load goes on through HAProxy: it finishes what it holds and leaves.
  */
-export async function drainOnSigterm(c: Cluster, victim: Instance, options: { loadMs: number; termAfterMs: number; catalogLatencyMs: number }): Promise<DrainFigures> {
+export async function drainOnSigterm(
+  c: Cluster,
+  victim: Instance,
+  options: { loadMs: number; termAfterMs: number; catalogLatencyMs: number },
+): Promise<DrainFigures> {
   await c.backend.catalog.setFaults({ latencyMs: options.catalogLatencyMs, routes: ['GET /products'] });
   const load = runLoad({ url: c.lb.url, durationMs: options.loadMs, listingConcurrency: 6, checkoutConcurrency: 0, tokenPrefix: `drain-${c.runId}` });
   await sleep(options.termAfterMs);

@@ -7,7 +7,19 @@ import { PLACE_ORDER } from '../writes/helpers.js';
 
 export const LISTING = /* GraphQL */ `
   query Listing {
-    products(first: 20) { nodes { id name price { amount currency } stock { available } } }
+    products(first: 20) {
+      nodes {
+        id
+        name
+        price {
+          amount
+          currency
+        }
+        stock {
+          available
+        }
+      }
+    }
   }
 `;
 
@@ -22,7 +34,11 @@ export interface Answer {
 export async function graphql(url: string, query: string, options: { variables?: unknown; token?: string; timeoutMs?: number } = {}): Promise<Answer> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
     body: JSON.stringify({ query, variables: options.variables }),
     signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
   });
@@ -52,7 +68,13 @@ export async function listing(url: string, token: string): Promise<Sent> {
     const a = await graphql(url, LISTING, { token });
     const nodes = a.body?.data?.products?.nodes;
     const outcome =
-      a.status !== 200 ? `http ${a.status}` : a.body.errors?.length ? `graphql ${a.body.errors[0]?.extensions?.code ?? 'error'}` : Array.isArray(nodes) && nodes.length === 20 ? 'ok' : 'incomplete';
+      a.status !== 200
+        ? `http ${a.status}`
+        : a.body.errors?.length
+          ? `graphql ${a.body.errors[0]?.extensions?.code ?? 'error'}`
+          : Array.isArray(nodes) && nodes.length === 20
+            ? 'ok'
+            : 'incomplete';
     return { startedAt, endedAt: Date.now(), outcome, servedBy: a.servedBy };
   } catch (error) {
     return { startedAt, endedAt: Date.now(), outcome: failureOf(error), servedBy: undefined };
@@ -76,7 +98,10 @@ export interface CheckoutSent extends Sent, Checkout {
 export async function checkout(url: string, c: Checkout): Promise<CheckoutSent> {
   const startedAt = Date.now();
   try {
-    const a = await graphql(url, PLACE_ORDER, { token: `token-${c.userId}`, variables: { input: { items: [{ productId: c.productId, quantity: 1 }], idempotencyKey: c.idempotencyKey } } });
+    const a = await graphql(url, PLACE_ORDER, {
+      token: `token-${c.userId}`,
+      variables: { input: { items: [{ productId: c.productId, quantity: 1 }], idempotencyKey: c.idempotencyKey } },
+    });
     const result = a.body?.data?.placeOrder;
     const orderId: string | undefined = result?.order?.id ?? undefined;
     const code: string | undefined = result?.error?.code ?? a.body?.errors?.[0]?.extensions?.code ?? undefined;

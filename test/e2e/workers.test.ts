@@ -111,7 +111,12 @@ describe('WORKERS=2', () => {
     expect(metrics.sum('bff_graphql_operations_total', { outcome: 'ok' })).toBe(10);
     expect(metrics.sum('bff_cluster_workers', { state: 'ready' })).toBe(2);
     expect(metrics.sum('bff_cluster_scrape_workers')).toBe(2);
-    expect(metrics.find('bff_cluster_worker_resident_memory_bytes').map((s) => s.labels.worker).sort()).toEqual(['0', '1']);
+    expect(
+      metrics
+        .find('bff_cluster_worker_resident_memory_bytes')
+        .map((s) => s.labels.worker)
+        .sort(),
+    ).toEqual(['0', '1']);
   });
 
   it('replaces a worker killed by SIGKILL, and keeps answering meanwhile', async () => {
@@ -126,12 +131,23 @@ describe('WORKERS=2', () => {
     for (let i = 0; i < 5; i++) during.push((await post(url, QUERY)).status);
     expect(during).toEqual(Array(5).fill(200));
 
-    await waitFor('the replacement to listen', async () => bff.lines().some((l) => l.msg.includes('GraphQL at') && l.worker === death.worker && l.pid !== victim), 60_000);
+    await waitFor(
+      'the replacement to listen',
+      async () => bff.lines().some((l) => l.msg.includes('GraphQL at') && l.worker === death.worker && l.pid !== victim),
+      60_000,
+    );
     const replacement = bff.lines().find((l) => l.msg.includes('GraphQL at') && l.worker === death.worker && l.pid !== victim)!.pid!;
     expect(isAlive(victim)).toBe(false);
     const before = bff.lines().length;
     for (let i = 0; i < 10; i++) expect((await post(url, QUERY)).status).toBe(200);
-    await waitFor('the request log lines', async () => bff.lines().slice(before).filter((l) => l.msg === 'request' && l.path === '/graphql').length >= 10);
+    await waitFor(
+      'the request log lines',
+      async () =>
+        bff
+          .lines()
+          .slice(before)
+          .filter((l) => l.msg === 'request' && l.path === '/graphql').length >= 10,
+    );
     expect([...requestPids(bff.lines().slice(before))].sort()).toEqual([replacement, survivor].sort());
     workerPids = [replacement, survivor];
 
@@ -154,7 +170,10 @@ describe('WORKERS=2', () => {
       const [code] = await bff.exited;
       expect(code).toBe(0);
       // Each worker ran its own graceful shutdown, then exited: none is left behind.
-      const stopped = bff.lines().filter((l) => l.msg === 'stopped' && l.worker !== undefined).map((l) => l.pid);
+      const stopped = bff
+        .lines()
+        .filter((l) => l.msg === 'stopped' && l.worker !== undefined)
+        .map((l) => l.pid);
       expect(stopped.sort()).toEqual([...workerPids].sort());
       for (const pid of workerPids) expect(isAlive(pid)).toBe(false);
     } finally {

@@ -17,17 +17,20 @@ function rawPost(headers: Record<string, string>, write: (req: ReturnType<typeof
   const url = new URL(`${stack.http!.url}/graphql`);
   return new Promise<{ status: number; headers: Headers; text: string; ms: number }>((resolve, reject) => {
     const started = performance.now();
-    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => {
-        const responseHeaders = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)] as [string, string]));
-        const result = { status: res.statusCode!, headers: responseHeaders, text, ms: performance.now() - started };
-        record({ label: `raw POST ${JSON.stringify(headers)}`, ...result });
-        resolve(result);
-      });
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => {
+          const responseHeaders = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)] as [string, string]));
+          const result = { status: res.statusCode!, headers: responseHeaders, text, ms: performance.now() - started };
+          record({ label: `raw POST ${JSON.stringify(headers)}`, ...result });
+          resolve(result);
+        });
+      },
+    );
     // The server may answer and close before the body is all written: that is the point.
     req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
     write(req);

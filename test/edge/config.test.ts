@@ -28,8 +28,18 @@ describe('edge configuration', () => {
   });
 
   it('closes up in production: no introspection, no suggestions, no other origin', () => {
-    expect(loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory' }).edge).toMatchObject({ introspection: false, fieldSuggestions: false, corsOrigins: [] });
-    const enabled = loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', INTROSPECTION: 'on', FIELD_SUGGESTIONS: 'true', CORS_ORIGINS: 'https://shop.example/, https://m.shop.example:8443' });
+    expect(loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory' }).edge).toMatchObject({
+      introspection: false,
+      fieldSuggestions: false,
+      corsOrigins: [],
+    });
+    const enabled = loadConfig({
+      NODE_ENV: 'production',
+      DELIVERY_QUEUE: 'memory',
+      INTROSPECTION: 'on',
+      FIELD_SUGGESTIONS: 'true',
+      CORS_ORIGINS: 'https://shop.example/, https://m.shop.example:8443',
+    });
     expect(enabled.edge).toMatchObject({ introspection: true, fieldSuggestions: true, corsOrigins: ['https://shop.example', 'https://m.shop.example:8443'] });
   });
 

@@ -29,7 +29,8 @@ describe('the reference queries (their figures are in the README)', () => {
   });
 
   it('the storefront’s 100-product listing: 6 calls, 600 ids', () => {
-    const listing = '{ products(first: 100) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }';
+    const listing =
+      '{ products(first: 100) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }';
     expect(estimate(listing)).toEqual({ calls: 6, items: 600, cost: 660 });
   });
 });

@@ -29,7 +29,11 @@ function capturingLogger() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
-async function fetchAndRecord(bff: { fetch: (url: string, init: RequestInit) => Promise<Response> | Response }, query: string, headers: Record<string, string> = {}) {
+async function fetchAndRecord(
+  bff: { fetch: (url: string, init: RequestInit) => Promise<Response> | Response },
+  query: string,
+  headers: Record<string, string> = {},
+) {
   const response = await bff.fetch('http://bff.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
@@ -60,7 +64,14 @@ describe('backend failures', () => {
     mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
     for (const s of SERVICE_NAMES) backend[s] = new MockControl(mocks.urls[s]);
     const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [`${s.toUpperCase()}_URL`, mocks.urls[s]]));
-    const config = loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', CATALOG_TIMEOUT_MS: '200', BACKEND_CACHE: 'off', RATE_LIMIT_POINTS: '0', ...urls });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DELIVERY_QUEUE: 'memory',
+      CATALOG_TIMEOUT_MS: '200',
+      BACKEND_CACHE: 'off',
+      RATE_LIMIT_POINTS: '0',
+      ...urls,
+    });
     const captured = capturingLogger();
     lines = captured.lines;
     bff = createServer({ config, logger: captured.logger });

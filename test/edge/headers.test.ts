@@ -65,7 +65,9 @@ describe('request id', () => {
   });
 
   it('keeps a safe id from the client, and replaces one that could forge log lines', async () => {
-    expect((await gql(stack, '{ product(id: "1") { name } }', { headers: { 'x-request-id': 'web-7f3a.1:2' } })).headers.get('x-request-id')).toBe('web-7f3a.1:2');
+    expect((await gql(stack, '{ product(id: "1") { name } }', { headers: { 'x-request-id': 'web-7f3a.1:2' } })).headers.get('x-request-id')).toBe(
+      'web-7f3a.1:2',
+    );
     for (const unsafe of ['a b', 'x'.repeat(200), '"}{"level":60']) {
       const response = await gql(stack, '{ product(id: "1") { name } }', { headers: { 'x-request-id': unsafe } });
       expect(response.headers.get('x-request-id')).toMatch(UUID);
@@ -92,14 +94,16 @@ describe('CSRF prevention', () => {
   afterAll(() => stack.close());
   beforeEach(() => stack.reset());
 
-  const get = (query: string, headers: Record<string, string> = {}) => send(stack, { method: 'GET', path: `/graphql?query=${encodeURIComponent(query)}`, headers });
+  const get = (query: string, headers: Record<string, string> = {}) =>
+    send(stack, { method: 'GET', path: `/graphql?query=${encodeURIComponent(query)}`, headers });
 
   it('refuses a GET without one of the required headers (an <img> or a link could send it)', async () => {
     const response = await get('{ product(id: "1") { name } }');
     expect(response.status).toBe(403);
     expect(response.json.errors).toEqual([
       {
-        message: 'This request needs one of the headers x-graphql-client-name, apollo-require-preflight, x-graphql-yoga-csrf (CSRF prevention: a GET or a form post without it could come from another site).',
+        message:
+          'This request needs one of the headers x-graphql-client-name, apollo-require-preflight, x-graphql-yoga-csrf (CSRF prevention: a GET or a form post without it could come from another site).',
         extensions: { code: 'CSRF_HEADER_REQUIRED' },
       },
     ]);
@@ -137,7 +141,11 @@ describe('mutations over GET', () => {
 
   const PLACE_ORDER = 'mutation { placeOrder(input: { items: [{ productId: "1", quantity: 1 }], idempotencyKey: "edge-get-1" }) { order { id } } }';
   const getMutation = (query: string) =>
-    send(stack, { method: 'GET', path: `/graphql?query=${encodeURIComponent(query)}`, headers: { 'x-graphql-client-name': 'web', authorization: 'Bearer token-3' } });
+    send(stack, {
+      method: 'GET',
+      path: `/graphql?query=${encodeURIComponent(query)}`,
+      headers: { 'x-graphql-client-name': 'web', authorization: 'Bearer token-3' },
+    });
 
   it('are refused with 405 and Allow: POST, and no order is placed', async () => {
     // A link or an <img> must never place an order: yoga checks the operation type right after
@@ -164,13 +172,19 @@ describe('mutations over GET', () => {
 
 describe('CORS', () => {
   const preflight = (stack: Stack, origin: string) =>
-    send(stack, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' } });
+    send(stack, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+    });
   const post = (stack: Stack, origin: string) => gql(stack, '{ product(id: "1") { name } }', { headers: { origin } });
 
   describe('production with CORS_ORIGINS', () => {
     let stack: Stack;
     beforeAll(async () => {
-      stack = await startEdgeStack({ http: true, env: { NODE_ENV: 'production', LOG_PRETTY: 'false', CORS_ORIGINS: 'https://shop.example, https://m.shop.example' } });
+      stack = await startEdgeStack({
+        http: true,
+        env: { NODE_ENV: 'production', LOG_PRETTY: 'false', CORS_ORIGINS: 'https://shop.example, https://m.shop.example' },
+      });
     });
     afterAll(() => stack.close());
 
@@ -180,7 +194,9 @@ describe('CORS', () => {
         expect(response.status).toBe(204);
         expect(response.headers.get('access-control-allow-origin')).toBe(origin);
         expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST');
-        expect(response.headers.get('access-control-allow-headers')).toBe('content-type, authorization, x-request-id, x-request-timeout-ms, x-graphql-client-name, apollo-require-preflight, x-graphql-yoga-csrf');
+        expect(response.headers.get('access-control-allow-headers')).toBe(
+          'content-type, authorization, x-request-id, x-request-timeout-ms, x-graphql-client-name, apollo-require-preflight, x-graphql-yoga-csrf',
+        );
         expect(response.headers.get('access-control-max-age')).toBe('600');
         expect(response.headers.get('access-control-allow-credentials')).toBeNull();
         expect((await post(stack, origin)).headers.get('access-control-allow-origin')).toBe(origin);

@@ -26,7 +26,8 @@ async function expectRefused(response: Awaited<ReturnType<typeof gql>>, code: st
 
 describe('shape limits (cached with the document)', () => {
   it('refuses a depth bomb: reviews → author → reviews → … 12 levels', async () => {
-    const bomb = '{ product(id: "1") { reviews { author { reviews { author { reviews { author { reviews { author { reviews { author { name } } } } } } } } } } } }';
+    const bomb =
+      '{ product(id: "1") { reviews { author { reviews { author { reviews { author { reviews { author { reviews { author { name } } } } } } } } } } } }';
     const response = await gql(stack, bomb);
     await expectRefused(response, 'MAX_DEPTH_LIMIT', /^Query depth limit of 10 exceeded, found 12\.$/);
     expect(response.json.data).toBeUndefined();
@@ -87,7 +88,13 @@ describe('list sizes and cost (checked with the variables, before any resolver)'
     expect(response.status).toBe(400);
     expect(response.json).toEqual({
       data: null,
-      errors: [{ message: '`first` must be from 0 to 100, got 1000000.', locations: [{ line: 1, column: 29 }], extensions: { code: 'BAD_USER_INPUT', argument: 'first' } }],
+      errors: [
+        {
+          message: '`first` must be from 0 to 100, got 1000000.',
+          locations: [{ line: 1, column: 29 }],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
+        },
+      ],
     });
     await expectNoBackendCalls(stack);
   });
@@ -138,7 +145,10 @@ describe('list sizes and cost (checked with the variables, before any resolver)'
 describe('what the storefront sends passes', () => {
   it('a page of 100 products with price, stock and three reviews with their authors passes the defaults, answered with six backend calls', async () => {
     // Estimated: 1 page + 1 stock + 1 reviews + 3 × 100 authors = 6 calls, 600 ids: 660 (graphql-armor's estimate was 10,625).
-    const page = await gql(stack, '{ products(first: 100) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }');
+    const page = await gql(
+      stack,
+      '{ products(first: 100) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }',
+    );
     expect(page.status).toBe(200);
     expect(page.json.errors).toBeUndefined();
     expect(page.json.data.products.nodes).toHaveLength(100);
@@ -146,14 +156,23 @@ describe('what the storefront sends passes', () => {
   });
 
   it('the product page, the deep benchmark query and introspection (in development) run under the defaults', async () => {
-    const page = await gql(stack, 'query ProductPage { products(first: 20) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { name } } } } }');
+    const page = await gql(
+      stack,
+      'query ProductPage { products(first: 20) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { name } } } } }',
+    );
     expect(page.status).toBe(200);
     expect(page.json.errors).toBeUndefined();
-    const deep = await gql(stack, 'query Deep { products(first: 10) { nodes { name reviews(first: 3) { author { name reviews { rating product { name stock { available } } } } } } } }');
+    const deep = await gql(
+      stack,
+      'query Deep { products(first: 10) { nodes { name reviews(first: 3) { author { name reviews { rating product { name stock { available } } } } } } } }',
+    );
     expect(deep.status).toBe(200);
     expect(deep.json.errors).toBeUndefined();
     // GraphiQL's introspection query is deep (ofType chains); depth and cost ignore `__schema`.
-    const introspection = await gql(stack, '{ __schema { types { name fields { name type { name kind ofType { name kind ofType { name kind ofType { name kind ofType { name } } } } } } } } }');
+    const introspection = await gql(
+      stack,
+      '{ __schema { types { name fields { name type { name kind ofType { name kind ofType { name kind ofType { name kind ofType { name } } } } } } } } }',
+    );
     expect(introspection.status).toBe(200);
     expect(introspection.json.errors).toBeUndefined();
   });
@@ -166,8 +185,14 @@ describe('what the storefront sends passes', () => {
       const many = await gql(strict, '{ products(first: 11) { nodes { id } } }');
       expect(many.json.errors[0].message).toBe('`first` must be from 0 to 10, got 11.');
       // Three pages of 10: 3 calls × 10 + 30 items = 60.
-      const costly = await gql(strict, '{ a: products(first: 10) { nodes { id } } b: products(first: 10) { nodes { id } } c: products(first: 10) { nodes { id } } }');
-      expect(costly.json.errors[0]).toMatchObject({ message: expect.stringMatching(/^Query cost limit of 50 exceeded/), extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE' } });
+      const costly = await gql(
+        strict,
+        '{ a: products(first: 10) { nodes { id } } b: products(first: 10) { nodes { id } } c: products(first: 10) { nodes { id } } }',
+      );
+      expect(costly.json.errors[0]).toMatchObject({
+        message: expect.stringMatching(/^Query cost limit of 50 exceeded/),
+        extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE' },
+      });
     } finally {
       await strict.close();
     }

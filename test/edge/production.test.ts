@@ -15,7 +15,11 @@ describe('production defaults', () => {
   beforeEach(() => stack.reset());
 
   it('refuses introspection (__schema and __type) with 400', async () => {
-    for (const query of ['{ __schema { types { name } } }', '{ __type(name: "Product") { fields { name } } }', 'query { ...F } fragment F on Query { __schema { queryType { name } } }']) {
+    for (const query of [
+      '{ __schema { types { name } } }',
+      '{ __type(name: "Product") { fields { name } } }',
+      'query { ...F } fragment F on Query { __schema { queryType { name } } }',
+    ]) {
       const response = await gql(stack, query);
       expect(response.status).toBe(400);
       expect(response.json.data).toBeUndefined();
@@ -68,7 +72,14 @@ describe('production defaults', () => {
     const response = await gql(stack, '{ product(id: "1") { name } }');
     expect(response.json).toEqual({
       data: { product: null },
-      errors: [{ message: 'The catalog service is unavailable.', locations: [{ line: 1, column: 3 }], path: ['product'], extensions: { code: 'BACKEND_UNAVAILABLE', service: 'catalog' } }],
+      errors: [
+        {
+          message: 'The catalog service is unavailable.',
+          locations: [{ line: 1, column: 3 }],
+          path: ['product'],
+          extensions: { code: 'BACKEND_UNAVAILABLE', service: 'catalog' },
+        },
+      ],
     });
   });
 });

@@ -48,7 +48,9 @@ describe('in memory (one instance)', () => {
 
   it('counts anonymous clients by address, and ignores X-Forwarded-For unless a proxy is trusted', async () => {
     // Anonymous requests from this test share 127.0.0.1; a forged X-Forwarded-For does not help.
-    const spoofed = await Promise.all(Array.from({ length: 4 }, (_, i) => send(stack, { body: { query: QUERY }, headers: { 'x-forwarded-for': `10.0.0.${i}` } })));
+    const spoofed = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => send(stack, { body: { query: QUERY }, headers: { 'x-forwarded-for': `10.0.0.${i}` } })),
+    );
     expect(spoofed.map((r) => r.status).sort()).toEqual([200, 200, 200, 429]);
   });
 
@@ -110,7 +112,10 @@ describe('when Redis is unreachable', () => {
 });
 
 const redisUrl = process.env.REDIS_TEST_URL;
-if (!redisUrl) console.warn('test/edge/rate-limit.test.ts: REDIS_TEST_URL is not set, so the shared (Redis) rate-limit tests are SKIPPED. Start `redis-server --port 6390` and set REDIS_TEST_URL=redis://127.0.0.1:6390 to run them.');
+if (!redisUrl)
+  console.warn(
+    'test/edge/rate-limit.test.ts: REDIS_TEST_URL is not set, so the shared (Redis) rate-limit tests are SKIPPED. Start `redis-server --port 6390` and set REDIS_TEST_URL=redis://127.0.0.1:6390 to run them.',
+  );
 
 describe.skipIf(!redisUrl)('shared through Redis (REDIS_TEST_URL)', () => {
   let a: Stack;

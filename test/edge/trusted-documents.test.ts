@@ -35,7 +35,11 @@ describe('trusted documents', () => {
     const extensions = { persistedQuery: { version: 1, sha256Hash: PRODUCT_PAGE } };
     const post = await send(stack, { body: { extensions } });
     expect(post.json.data.products.nodes).toHaveLength(20);
-    const get = await send(stack, { method: 'GET', path: `/graphql?extensions=${encodeURIComponent(JSON.stringify(extensions))}`, headers: { 'x-graphql-client-name': 'web' } });
+    const get = await send(stack, {
+      method: 'GET',
+      path: `/graphql?extensions=${encodeURIComponent(JSON.stringify(extensions))}`,
+      headers: { 'x-graphql-client-name': 'web' },
+    });
     expect(get.status).toBe(200);
     expect(get.json.data.products.nodes).toHaveLength(20);
   });
@@ -45,7 +49,7 @@ describe('trusted documents', () => {
     expect(response.status).toBe(400);
     expect(response.json.errors).toEqual([
       {
-        message: 'Only trusted documents run here: send the document\'s hash as `documentId` or `extensions.persistedQuery.sha256Hash`, not a query.',
+        message: "Only trusted documents run here: send the document's hash as `documentId` or `extensions.persistedQuery.sha256Hash`, not a query.",
         extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED' },
       },
     ]);
@@ -83,7 +87,9 @@ describe('the manifest is checked at start', () => {
   };
 
   it('a hash that does not match its document, a document that does not parse, a missing file: the start fails saying which', () => {
-    expect(problemsOf(write(JSON.stringify({ [PRODUCT_NAME]: '{ product(id: "1") { name } }' })))).toMatch(/TRUSTED_DOCUMENTS: .*the document under 1bb43.* hashes to /);
+    expect(problemsOf(write(JSON.stringify({ [PRODUCT_NAME]: '{ product(id: "1") { name } }' })))).toMatch(
+      /TRUSTED_DOCUMENTS: .*the document under 1bb43.* hashes to /,
+    );
     expect(problemsOf(write(JSON.stringify({ 'not-a-hash': '{ a }' })))).toMatch(/is not a lower-case hex sha256 hash/);
     expect(problemsOf(write('{ "truncated": '))).toMatch(/cannot read .* as JSON/);
     expect(problemsOf('/nonexistent/manifest.json')).toMatch(/TRUSTED_DOCUMENTS: cannot read \/nonexistent\/manifest.json/);

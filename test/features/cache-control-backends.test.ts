@@ -14,7 +14,9 @@ afterAll(() => stack.close());
 beforeEach(() => stack.reset());
 
 const get = (query: string, headers: Record<string, string> = {}) =>
-  stack.bff.yoga.fetch(`http://bff.test/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/json', 'x-graphql-client-name': 'cdn-test', ...headers } });
+  stack.bff.yoga.fetch(`http://bff.test/graphql?query=${encodeURIComponent(query)}`, {
+    headers: { accept: 'application/json', 'x-graphql-client-name': 'cdn-test', ...headers },
+  });
 
 describe('Cache-Control of a GET answer, decided by the backends', () => {
   it('catalog alone: as fresh as catalog said (30 s), from the network and again from the HTTP cache', async () => {

@@ -45,12 +45,14 @@ describe('a backend answer, as a shared cache reads it', () => {
 
 /** A tiny yoga whose resolvers stand in for backends answering with the given Cache-Control. */
 function yogaWithBackends(maxAgeSeconds = 60) {
-  const backend = (cacheControl: string, value: string) => (_: unknown, __: unknown, { request }: { request: Request }) => {
-    const answer = answerCacheabilityOf(request);
-    answer.began();
-    answer.answered(sharedFreshness(cacheControl));
-    return value;
-  };
+  const backend =
+    (cacheControl: string, value: string) =>
+    (_: unknown, __: unknown, { request }: { request: Request }) => {
+      const answer = answerCacheabilityOf(request);
+      answer.began();
+      answer.answered(sharedFreshness(cacheControl));
+      return value;
+    };
   return createYoga({
     schema: createSchema({
       typeDefs: 'type Query { catalog: String  reviews: String  me: String  broken: String  quiet: String }  type Mutation { touch: String }',
@@ -73,7 +75,9 @@ function yogaWithBackends(maxAgeSeconds = 60) {
 }
 
 async function get(yoga: ReturnType<typeof yogaWithBackends>, query: string, headers: Record<string, string> = {}) {
-  const response = await yoga.fetch(`http://bff.test/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'application/graphql-response+json', ...headers } });
+  const response = await yoga.fetch(`http://bff.test/graphql?query=${encodeURIComponent(query)}`, {
+    headers: { accept: 'application/graphql-response+json', ...headers },
+  });
   return { status: response.status, cacheControl: response.headers.get('cache-control'), vary: response.headers.get('vary') };
 }
 
@@ -106,7 +110,11 @@ describe('Cache-Control of GET answers', () => {
   });
 
   it('POST answers are left alone', async () => {
-    const response = await yoga.fetch('http://bff.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ catalog }' }) });
+    const response = await yoga.fetch('http://bff.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ catalog }' }),
+    });
     expect(response.headers.get('cache-control')).toBeNull();
   });
 });

@@ -20,9 +20,26 @@ describe('frontend settings', () => {
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ EXECUTOR: 'default', APQ: 'off', APQ_MAX_DOCUMENTS: '50', APQ_TTL_S: '600', CDN_MAX_AGE_S: '0', DEFER_STREAM: 'false', COMPRESSION: 'no', COMPRESSION_MIN_BYTES: '0' });
+    const config = loadConfig({
+      EXECUTOR: 'default',
+      APQ: 'off',
+      APQ_MAX_DOCUMENTS: '50',
+      APQ_TTL_S: '600',
+      CDN_MAX_AGE_S: '0',
+      DEFER_STREAM: 'false',
+      COMPRESSION: 'no',
+      COMPRESSION_MIN_BYTES: '0',
+    });
     expect(config.executor).toBe('default');
-    expect(config.frontend).toMatchObject({ apq: false, apqMaxDocuments: 50, apqTtlS: 600, cdnMaxAgeS: 0, deferStream: false, compression: false, compressionMinBytes: 0 });
+    expect(config.frontend).toMatchObject({
+      apq: false,
+      apqMaxDocuments: 50,
+      apqTtlS: 600,
+      cdnMaxAgeS: 0,
+      deferStream: false,
+      compression: false,
+      compressionMinBytes: 0,
+    });
   });
 
   it('refuses bad values, naming each', () => {
@@ -34,6 +51,7 @@ describe('frontend settings', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['EXECUTOR must be one of jit, default', 'APQ_MAX_DOCUMENTS', 'APQ_TTL_S', 'CDN_MAX_AGE_S', 'COMPRESSION must be true or false']) expect(problems).toContain(name);
+    for (const name of ['EXECUTOR must be one of jit, default', 'APQ_MAX_DOCUMENTS', 'APQ_TTL_S', 'CDN_MAX_AGE_S', 'COMPRESSION must be true or false'])
+      expect(problems).toContain(name);
   });
 });

@@ -82,7 +82,10 @@ describe('@defer with Apollo Client (multipart/mixed)', () => {
 
     expect(arrivals).toHaveLength(2);
     const [first, last] = arrivals as [Arrival, Arrival];
-    expect(first.value).toEqual({ data: { product: { id: '42', name: expect.any(String), price: { amount: expect.any(String), currency: 'EUR' } } }, hasNext: true });
+    expect(first.value).toEqual({
+      data: { product: { id: '42', name: expect.any(String), price: { amount: expect.any(String), currency: 'EUR' } } },
+      hasNext: true,
+    });
     // The inventory call was still in flight after the first part came: it did not wait for it.
     expect(await busy).toBe(1);
     expect(last.value).toEqual({
@@ -94,7 +97,9 @@ describe('@defer with Apollo Client (multipart/mixed)', () => {
     // Metrics judge the whole answer: counted once, ok, timed to its last part.
     const after = await metrics();
     const match = { operation: 'DeferredProduct', type: 'query' };
-    expect(after.sum('bff_graphql_operations_total', { ...match, outcome: 'ok' }) - before.sum('bff_graphql_operations_total', { ...match, outcome: 'ok' })).toBe(1);
+    expect(
+      after.sum('bff_graphql_operations_total', { ...match, outcome: 'ok' }) - before.sum('bff_graphql_operations_total', { ...match, outcome: 'ok' }),
+    ).toBe(1);
     const seconds = after.sum('bff_graphql_operation_duration_seconds_sum', match) - before.sum('bff_graphql_operation_duration_seconds_sum', match);
     expect(seconds).toBeGreaterThanOrEqual(SLOW_MS / 1000);
 
@@ -176,7 +181,10 @@ describe('@stream (meros reading the multipart answer)', () => {
     const bodies: unknown[] = [];
     for await (const part of parts) bodies.push(part.body);
     expect(bodies[0]).toEqual({ data: { products: { nodes: [{ id: expect.any(String) }] } }, hasNext: true });
-    const streamed = bodies.slice(1).flatMap((b: any) => b.incremental ?? []).flatMap((i: any) => i.items);
+    const streamed = bodies
+      .slice(1)
+      .flatMap((b: any) => b.incremental ?? [])
+      .flatMap((i: any) => i.items);
     expect(streamed).toHaveLength(2);
     expect((bodies.at(-1) as { hasNext: boolean }).hasNext).toBe(false);
   });
@@ -199,7 +207,8 @@ describe('the edge sees deferred parts', () => {
   });
 
   it('the depth limit counts what is deferred', async () => {
-    const bomb = '{ product(id: "1") { name ... @defer { reviews { author { reviews { author { reviews { author { reviews { author { reviews { author { name } } } } } } } } } } } } }';
+    const bomb =
+      '{ product(id: "1") { name ... @defer { reviews { author { reviews { author { reviews { author { reviews { author { reviews { author { name } } } } } } } } } } } } }';
     const refused = await post(bomb);
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.text).errors[0].extensions.code).toBe('MAX_DEPTH_LIMIT');

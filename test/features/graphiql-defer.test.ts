@@ -35,7 +35,11 @@ describe.skipIf(SKIP_BROWSER_TESTS)('GraphiQL shows the parts of a deferred answ
     await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
     await page.locator('.graphiql-execute-button').click();
 
-    const response = () => page.locator('.graphiql-response .view-lines').innerText().then((text) => text.replace(/\u00a0/g, ' '));
+    const response = () =>
+      page
+        .locator('.graphiql-response .view-lines')
+        .innerText()
+        .then((text) => text.replace(/\u00a0/g, ' '));
     // The name is shown while the stock is not, and its backend call is still running.
     await expect.poll(response, { timeout: STEP }).toContain(name);
     expect(await response()).not.toContain('available');

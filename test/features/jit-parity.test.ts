@@ -37,9 +37,20 @@ const CASES: Case[] = [
   { name: 'product page, inventory down', query: PAGE, faults: { inventory: { errorRate: 1, errorStatus: 500 } }, expect: 'partial' },
   { name: 'product page, users down', query: PAGE, faults: { users: { errorRate: 1, errorStatus: 500 } }, expect: 'partial' },
   { name: 'product page, reviews answer garbage', query: PAGE, faults: { reviews: { malformedBody: true } }, expect: 'partial' },
-  { name: 'deep, users down: errors at every depth of nested lists', query: fromBench[1]!.query, faults: { users: { errorRate: 1, errorStatus: 500 } }, expect: 'partial' },
+  {
+    name: 'deep, users down: errors at every depth of nested lists',
+    query: fromBench[1]!.query,
+    faults: { users: { errorRate: 1, errorStatus: 500 } },
+    expect: 'partial',
+  },
   { name: 'catalog down: non-null list root', query: PAGE, faults: { catalog: { errorRate: 1, errorStatus: 500 } }, expect: 'error' },
-  { name: 'catalog slow past the deadline', query: '{ product(id: "7") { name stock { available } } }', headers: { 'x-request-timeout-ms': '150' }, faults: { catalog: { latencyMs: 400 } }, expect: 'partial' },
+  {
+    name: 'catalog slow past the deadline',
+    query: '{ product(id: "7") { name stock { available } } }',
+    headers: { 'x-request-timeout-ms': '150' },
+    faults: { catalog: { latencyMs: 400 } },
+    expect: 'partial',
+  },
   {
     name: 'fragments, aliases, typename, @include/@skip with variables',
     query: `query Page($n: Int!, $withReviews: Boolean!, $noStock: Boolean = false) {
@@ -51,16 +62,36 @@ const CASES: Case[] = [
     variables: { n: 5, withReviews: true },
     expect: 'data',
   },
-  { name: 'viewer with a token', query: '{ viewer { id name orders { id status total { amount } items { quantity product { name } } } } }', headers: { authorization: 'Bearer token-3' }, expect: 'data' },
+  {
+    name: 'viewer with a token',
+    query: '{ viewer { id name orders { id status total { amount } items { quantity product { name } } } } }',
+    headers: { authorization: 'Bearer token-3' },
+    expect: 'data',
+  },
   { name: 'viewer without a token', query: '{ viewer { id } }', expect: 'data' },
   { name: "another user's order", query: '{ order(id: "1") { id } }', headers: { authorization: 'Bearer token-999' }, expect: 'partial' },
   // Refused by the cost check before execution: neither executor sees it.
-  { name: 'first out of range', query: 'query($n: Int) { product(id: "1") { reviews(first: $n) { rating } } }', variables: { n: -1 }, expect: 'error', executes: false },
+  {
+    name: 'first out of range',
+    query: 'query($n: Int) { product(id: "1") { reviews(first: $n) { rating } } }',
+    variables: { n: -1 },
+    expect: 'error',
+    executes: false,
+  },
   { name: 'wrong variable type', query: 'query($id: ID!) { product(id: $id) { name } }', variables: { id: { $gt: '' } }, expect: 'error' },
   { name: 'missing required variable', query: 'query($id: ID!) { product(id: $id) { name } }', variables: {}, expect: 'error' },
-  { name: 'two operations, the second chosen', query: 'query A { product(id: "1") { name } } query B { product(id: "2") { name } }', operationName: 'B', expect: 'data' },
+  {
+    name: 'two operations, the second chosen',
+    query: 'query A { product(id: "1") { name } } query B { product(id: "2") { name } }',
+    operationName: 'B',
+    expect: 'data',
+  },
   { name: 'an operation name the document lacks', query: 'query A { product(id: "1") { name } }', operationName: 'Nope', expect: 'error' },
-  { name: 'checkout without a token', query: 'mutation { placeOrder(input: { items: [{ productId: "1", quantity: 1 }], idempotencyKey: "k" }) { replayed } }', expect: 'error' },
+  {
+    name: 'checkout without a token',
+    query: 'mutation { placeOrder(input: { items: [{ productId: "1", quantity: 1 }], idempotencyKey: "k" }) { replayed } }',
+    expect: 'error',
+  },
 ];
 
 const lines: Array<{ msg: string; reason?: string; level: number }> = [];
@@ -115,7 +146,10 @@ describe('graphql-jit and the default executor give the same answers', () => {
     expect(compiled).toHaveLength(documents.size - 1);
     expect(fallbacks).toEqual([expect.objectContaining({ level: 20, reason: 'several operations in one document' })]);
     // Asked again, a document is neither compiled nor explained again.
-    await run(jit, CASES.find((c) => c.operationName === 'B')!);
+    await run(
+      jit,
+      CASES.find((c) => c.operationName === 'B')!,
+    );
     await run(jit, CASES[0]!);
     expect(lines.filter((l) => l.msg.startsWith('graphql-jit'))).toHaveLength(documents.size);
   });
@@ -137,7 +171,11 @@ describe('documents with @defer or @stream', () => {
       expect(text).toContain('"incremental":[{"data":{"stock":{"available":');
     }
     expect(lines.slice(seenBefore).filter((l) => l.msg.startsWith('graphql-jit'))).toEqual([
-      expect.objectContaining({ level: 20, msg: 'graphql-jit: this document runs on the default executor', reason: '@defer/@stream: graphql-jit has no incremental delivery' }),
+      expect.objectContaining({
+        level: 20,
+        msg: 'graphql-jit: this document runs on the default executor',
+        reason: '@defer/@stream: graphql-jit has no incremental delivery',
+      }),
     ]);
   });
 });

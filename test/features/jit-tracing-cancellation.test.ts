@@ -24,8 +24,14 @@ function shape(spans: ReadableSpan[]) {
   const op = spans.find((s) => s.name === 'query Two')!;
   const children = spans.filter((s) => s.parentSpanContext?.spanId === op.spanContext().spanId);
   return {
-    resolvers: children.filter((s) => s.name.startsWith('resolve ')).map((s) => `${s.name} ${s.attributes['graphql.field.path']}`).sort(),
-    calls: children.filter((s) => s.attributes['bff.backend.service'] !== undefined).map((s) => s.name).sort(),
+    resolvers: children
+      .filter((s) => s.name.startsWith('resolve '))
+      .map((s) => `${s.name} ${s.attributes['graphql.field.path']}`)
+      .sort(),
+    calls: children
+      .filter((s) => s.attributes['bff.backend.service'] !== undefined)
+      .map((s) => s.name)
+      .sort(),
   };
 }
 

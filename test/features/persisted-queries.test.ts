@@ -42,9 +42,10 @@ beforeEach(async () => {
 const recordingFetch: typeof fetch = async (input, init) => {
   const url = new URL(String(input));
   const method = init?.method ?? 'GET';
-  const params = method === 'GET'
-    ? { query: url.searchParams.get('query'), extensions: JSON.parse(url.searchParams.get('extensions') ?? '{}') }
-    : (JSON.parse(String(init?.body)) as { query?: string; extensions?: any });
+  const params =
+    method === 'GET'
+      ? { query: url.searchParams.get('query'), extensions: JSON.parse(url.searchParams.get('extensions') ?? '{}') }
+      : (JSON.parse(String(init?.body)) as { query?: string; extensions?: any });
   const response = await fetch(input, init);
   const body = (await response.clone().json()) as { errors?: Array<{ extensions?: { code?: string } }> };
   seen.push({
@@ -75,7 +76,14 @@ function apolloClient(options: { get?: boolean; headers?: Record<string, string>
 
 describe('automatic persisted queries with Apollo Client', () => {
   it('POST: an unseen hash is PERSISTED_QUERY_NOT_FOUND, the link sends the document, the next client the hash alone', async () => {
-    const query = gql`query ProductName { product(id: "11") { id name } }`;
+    const query = gql`
+      query ProductName {
+        product(id: "11") {
+          id
+          name
+        }
+      }
+    `;
     const first = await apolloClient().query({ query });
     expect(first.data).toEqual({ product: { __typename: 'Product', id: '11', name: expect.any(String) } });
     const hash = seen[0]!.hash!;
@@ -95,7 +103,13 @@ describe('automatic persisted queries with Apollo Client', () => {
 
   it('GET (useGETForHashedQueries): the hash alone over GET, the document over POST once, then GETs a CDN can keep', async () => {
     // No backend call: the answer (viewer is null without a token) is the same for every anonymous request.
-    const query = gql`query Anonymous { viewer { id } }`;
+    const query = gql`
+      query Anonymous {
+        viewer {
+          id
+        }
+      }
+    `;
     const first = await apolloClient({ get: true }).query({ query });
     expect(first.data).toEqual({ viewer: null });
     const hash = seen[0]!.hash!;
@@ -112,7 +126,13 @@ describe('automatic persisted queries with Apollo Client', () => {
 
   it('GET answers are as fresh as the backends said, private with credentials, and not cacheable with errors', async () => {
     const client = apolloClient({ get: true });
-    const product = gql`query Product7 { product(id: "7") { name } }`;
+    const product = gql`
+      query Product7 {
+        product(id: "7") {
+          name
+        }
+      }
+    `;
     await client.query({ query: product });
     seen.length = 0;
     await client.query({ query: product });
@@ -120,7 +140,13 @@ describe('automatic persisted queries with Apollo Client', () => {
     // age of an answer served from the HTTP cache (src/edge/answer-cacheability.ts).
     expect(seen.map((s) => [s.method, s.status, s.cacheControl])).toEqual([['GET', 200, expect.stringMatching(FRESH_FOR_30)]]);
 
-    const viewer = gql`query Viewer { viewer { id } }`;
+    const viewer = gql`
+      query Viewer {
+        viewer {
+          id
+        }
+      }
+    `;
     const withToken = apolloClient({ get: true, headers: { authorization: 'Bearer token-4' } });
     await withToken.query({ query: viewer });
     seen.length = 0;
@@ -129,7 +155,15 @@ describe('automatic persisted queries with Apollo Client', () => {
     expect(seen.map((s) => [s.method, s.status, s.cacheControl])).toEqual([['GET', 200, 'private, no-store']]);
 
     await stack.backend.inventory.setFaults({ errorRate: 1, errorStatus: 500 });
-    const stock = gql`query Stock { product(id: "8") { stock { available } } }`;
+    const stock = gql`
+      query Stock {
+        product(id: "8") {
+          stock {
+            available
+          }
+        }
+      }
+    `;
     seen.length = 0;
     const partial = await client.query({ query: stock, errorPolicy: 'all' });
     expect(partial.errors?.[0]?.extensions?.code).toBe('BACKEND_UNAVAILABLE');
@@ -143,7 +177,11 @@ describe('automatic persisted queries with Apollo Client', () => {
 /** The protocol's refusals, sent by hand. */
 describe('what is not registered', () => {
   const post = (body: object) =>
-    fetch(`${stack.http!.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) }).then(async (r) => ({
+    fetch(`${stack.http!.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({
       status: r.status,
       body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> },
     }));
@@ -160,7 +198,8 @@ describe('what is not registered', () => {
   });
 
   it('a document the edge refuses (too deep, unknown field) is not registered', async () => {
-    const deep = '{ product(id: "1") { reviews { author { reviews { author { reviews { author { reviews { author { reviews { author { name } } } } } } } } } } } }';
+    const deep =
+      '{ product(id: "1") { reviews { author { reviews { author { reviews { author { reviews { author { reviews { author { name } } } } } } } } } } } }';
     const unknown = '{ product(id: "1") { colour } }';
     for (const query of [deep, unknown]) {
       const refused = await post({ query, ...persisted(sha256(query)) });
@@ -180,9 +219,14 @@ describe('with TRUSTED_DOCUMENTS: the manifest only, nothing registered', () => 
   afterAll(() => trusted.close());
 
   const post = (body: object) =>
-    fetch(`${trusted.http!.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) }).then(
-      async (r) => ({ status: r.status, codes: (((await r.json()) as { errors?: Array<{ extensions: { code: string } }> }).errors ?? []).map((e) => e.extensions.code) }),
-    );
+    fetch(`${trusted.http!.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({
+      status: r.status,
+      codes: (((await r.json()) as { errors?: Array<{ extensions: { code: string } }> }).errors ?? []).map((e) => e.extensions.code),
+    }));
 
   it('a document sent with its hash is refused, and its hash stays unknown: not found in the list, which clients do not retry', async () => {
     const query = '{ product(id: "1") { name } }';
@@ -197,7 +241,17 @@ describe('with TRUSTED_DOCUMENTS: the manifest only, nothing registered', () => 
       new HttpLink({ uri: `${trusted.http!.url}/graphql`, fetch: recordingFetch, headers: { 'x-graphql-client-name': 'storefront-web' } }),
     );
     const client = new ApolloClient({ link, cache: new InMemoryCache(), defaultOptions: { query: { fetchPolicy: 'no-cache' } } });
-    const { data } = await client.query({ query: gql`query ProductName($id: ID!) { product(id: $id) { id name } }`, variables: { id: '3' } });
+    const { data } = await client.query({
+      query: gql`
+        query ProductName($id: ID!) {
+          product(id: $id) {
+            id
+            name
+          }
+        }
+      `,
+      variables: { id: '3' },
+    });
     expect(data).toEqual({ product: { id: '3', name: expect.any(String) } });
     expect(seen).toEqual([{ method: 'GET', withQuery: false, hash: PRODUCT_NAME, status: 200, cacheControl: expect.stringMatching(FRESH_FOR_30), codes: [] }]);
   });

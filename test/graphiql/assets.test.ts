@@ -22,8 +22,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 const yoga = createTestYoga();
 // yoga.fetch answers synchronously when no hook is async: always await it, never `.then` it.
-const get = async (url: string, headers: Record<string, string> = {}) =>
-  await yoga.fetch(`http://bff.test${url}`, { headers });
+const get = async (url: string, headers: Record<string, string> = {}) => await yoga.fetch(`http://bff.test${url}`, { headers });
 
 /** The GraphiQL page as a browser asks for it. */
 async function page(server: { fetch: typeof yoga.fetch } = yoga): Promise<string> {
@@ -45,7 +44,11 @@ describe('the GraphiQL page', () => {
     // No absolute URL at all, so no other host; protocol-relative URLs (//host) neither.
     expect(html.match(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi) ?? []).toEqual([]);
     expect(html).not.toMatch(/(?:src|href)="\/\//);
-    expect(assetPaths(html)).toEqual(Object.keys(CONTENT_TYPES).map(file => BASE + file).sort());
+    expect(assetPaths(html)).toEqual(
+      Object.keys(CONTENT_TYPES)
+        .map((file) => BASE + file)
+        .sort(),
+    );
   });
 
   it("passes yoga's GraphiQL options through, escaped", async () => {
@@ -67,7 +70,7 @@ describe('the GraphiQL page', () => {
     const custom = createYoga({
       schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
       plugins: [useOfflineGraphiQL({ assetsPath: '/static/graphiql/' })],
-      renderGraphiQL: opts => renderOfflineGraphiQL(opts, '/static/graphiql/'),
+      renderGraphiQL: (opts) => renderOfflineGraphiQL(opts, '/static/graphiql/'),
       logging: false,
     });
     const html = await page(custom);
@@ -86,44 +89,46 @@ describe('the GraphiQL page', () => {
   });
 });
 
-describe.each(Object.entries(CONTENT_TYPES))('the asset %s', (file, contentType) => {
-  const original = readFileSync(path.join(DIST, file));
+describe.each(Object.entries(CONTENT_TYPES))(
+  'the asset %s',
+  (file, contentType) => {
+    const original = readFileSync(path.join(DIST, file));
 
-  it.each([
-    ['identity', undefined, (body: Buffer) => body],
-    ['gzip', 'gzip', gunzipSync],
-    ['br', 'gzip, deflate, br, zstd', brotliDecompressSync],
-  ] as const)('is served %s, cacheable forever, and revalidates with its ETag', async (encoding, accept, decode) => {
-    const response = await get(BASE + file, accept ? { 'accept-encoding': accept } : {});
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe(contentType);
-    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    expect(response.headers.get('vary')).toBe('accept-encoding');
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-encoding')).toBe(encoding === 'identity' ? null : encoding);
-    const body = Buffer.from(await response.arrayBuffer());
-    expect(response.headers.get('content-length')).toBe(String(body.byteLength));
-    if (encoding !== 'identity') expect(body.byteLength).toBeLessThan(original.byteLength);
-    expect(decode(body).equals(original)).toBe(true);
+    it.each([
+      ['identity', undefined, (body: Buffer) => body],
+      ['gzip', 'gzip', gunzipSync],
+      ['br', 'gzip, deflate, br, zstd', brotliDecompressSync],
+    ] as const)('is served %s, cacheable forever, and revalidates with its ETag', async (encoding, accept, decode) => {
+      const response = await get(BASE + file, accept ? { 'accept-encoding': accept } : {});
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe(contentType);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(response.headers.get('vary')).toBe('accept-encoding');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-encoding')).toBe(encoding === 'identity' ? null : encoding);
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(response.headers.get('content-length')).toBe(String(body.byteLength));
+      if (encoding !== 'identity') expect(body.byteLength).toBeLessThan(original.byteLength);
+      expect(decode(body).equals(original)).toBe(true);
 
-    const etag = response.headers.get('etag');
-    expect(etag).toMatch(/^"[\w-]+"$/);
-    for (const ifNoneMatch of [etag!, `W/${etag}`, `"other", ${etag}`]) {
-      const revalidated = await get(BASE + file, { 'if-none-match': ifNoneMatch, ...(accept ? { 'accept-encoding': accept } : {}) });
-      expect(revalidated.status).toBe(304);
-      expect(revalidated.headers.get('etag')).toBe(etag);
-      expect(revalidated.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-      expect(await revalidated.text()).toBe('');
-    }
-  });
-}, 30_000);
+      const etag = response.headers.get('etag');
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      for (const ifNoneMatch of [etag!, `W/${etag}`, `"other", ${etag}`]) {
+        const revalidated = await get(BASE + file, { 'if-none-match': ifNoneMatch, ...(accept ? { 'accept-encoding': accept } : {}) });
+        expect(revalidated.status).toBe(304);
+        expect(revalidated.headers.get('etag')).toBe(etag);
+        expect(revalidated.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        expect(await revalidated.text()).toBe('');
+      }
+    });
+  },
+  30_000,
+);
 
 describe('asset requests', () => {
   it('give each encoding its own ETag', async () => {
     const etags = await Promise.all(
-      [undefined, 'gzip', 'br'].map(accept =>
-        get(`${BASE}graphiql.css`, accept ? { 'accept-encoding': accept } : {}).then(r => r.headers.get('etag')),
-      ),
+      [undefined, 'gzip', 'br'].map((accept) => get(`${BASE}graphiql.css`, accept ? { 'accept-encoding': accept } : {}).then((r) => r.headers.get('etag'))),
     );
     expect(new Set(etags).size).toBe(3);
     // A gzip ETag does not revalidate the brotli body.
@@ -163,7 +168,7 @@ describe('asset requests', () => {
     `/graphiql-assets/`,
   ];
 
-  it.each(outside)('404 outside the whitelist: %s', async url => {
+  it.each(outside)('404 outside the whitelist: %s', async (url) => {
     const response = await get(url);
     expect(response.status).toBe(404);
     expect(await response.text()).not.toMatch(/"version"|root:/);
@@ -173,12 +178,12 @@ describe('asset requests', () => {
   // the plugin must still refuse it.
   it('404 for traversal sent raw over HTTP', async () => {
     const server = createServer(yoga);
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
       for (const rawPath of [`${BASE}../../package.json`, `${BASE}..\\..\\package.json`, `${BASE}%2e%2e/%2e%2e/package.json`]) {
         const status = await new Promise<number | undefined>((resolve, reject) =>
-          httpRequest({ host: '127.0.0.1', port, path: rawPath }, res => {
+          httpRequest({ host: '127.0.0.1', port, path: rawPath }, (res) => {
             res.resume();
             res.on('end', () => resolve(res.statusCode));
           })
@@ -188,7 +193,7 @@ describe('asset requests', () => {
         expect({ rawPath, status }).toEqual({ rawPath, status: 404 });
       }
     } finally {
-      await new Promise(resolve => server.close(resolve));
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

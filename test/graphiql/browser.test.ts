@@ -78,13 +78,11 @@ describe.skipIf(SKIP_BROWSER_TESTS)('GraphiQL in headless Chromium with no inter
       'monacoeditorwork/editor.worker.bundle.js',
       'monacoeditorwork/graphql.worker..bundle.js',
       'monacoeditorwork/json.worker.bundle.js',
-    ].map(file => ASSETS_BASE + file);
+    ].map((file) => ASSETS_BASE + file);
     // Monaco starts its workers lazily; by now the editors have asked for all three.
-    await expect
-      .poll(() => [...new Set(chromium.workerUrls)].sort(), { timeout: STEP })
-      .toEqual(workerFiles.map(file => origin + file));
+    await expect.poll(() => [...new Set(chromium.workerUrls)].sort(), { timeout: STEP }).toEqual(workerFiles.map((file) => origin + file));
     for (const file of workerFiles) expect(served).toContain(`200 GET ${file}`);
-    expect(served.filter(line => !line.startsWith('200 '))).toEqual([]);
+    expect(served.filter((line) => !line.startsWith('200 '))).toEqual([]);
     expect(chromium.blockedRequests).toEqual([]);
     expect(chromium.failedRequests).toEqual([]);
     expect(chromium.pageErrors).toEqual([]);

@@ -58,24 +58,24 @@ export async function launchOfflineChromium(allowedOrigin: string | URL): Promis
     const failedRequests: string[] = [];
     const pageErrors: string[] = [];
     const workerUrls: string[] = [];
-    await context.route('**/*', route => {
+    await context.route('**/*', (route) => {
       const url = route.request().url();
       if (new URL(url).origin === origin) return route.continue();
       blockedRequests.push(url);
       return route.abort('internetdisconnected');
     });
-    context.on('requestfailed', request => {
+    context.on('requestfailed', (request) => {
       failedRequests.push(`${request.url()}: ${request.failure()?.errorText ?? 'unknown error'}`);
     });
     const page = await context.newPage();
-    page.on('worker', worker => {
+    page.on('worker', (worker) => {
       workerUrls.push(worker.url());
-      worker.on('console', message => {
+      worker.on('console', (message) => {
         if (message.type() === 'error') pageErrors.push(`console.error in ${worker.url()}: ${message.text()}`);
       });
     });
-    page.on('pageerror', error => pageErrors.push(error.stack ?? error.message));
-    page.on('console', message => {
+    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+    page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console.error: ${message.text()}`);
     });
     return {

@@ -44,7 +44,16 @@ export const EDGE_RELAXED: Record<string, string> = { RATE_LIMIT_POINTS: '0', MA
 export async function startStack(options: { env?: Record<string, string>; http?: boolean; logger?: Logger } = {}): Promise<Stack> {
   const mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
   const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [`${s.toUpperCase()}_URL`, mocks.urls[s]]));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', SHUTDOWN_GRACE_MS: '300', BACKEND_CACHE: 'off', ...EDGE_RELAXED, ...urls, ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    SHUTDOWN_GRACE_MS: '300',
+    BACKEND_CACHE: 'off',
+    ...EDGE_RELAXED,
+    ...urls,
+    ...options.env,
+  });
   const logger = options.logger ?? createLogger(config);
   const bff = createServer({ config, logger });
   const http = options.http ? await listen(config, logger, bff) : undefined;

@@ -6,7 +6,20 @@
 // the BFF itself. The last block breaks the files and shows each check failing.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { BFF, checkDependsOn, checkHealthchecks, checkImages, checkLoopbackPorts, checkVariablesHaveDefaults, envOf, interpolate, loadCompose, schemaErrors, services, type Obj } from './lib/compose.js';
+import {
+  BFF,
+  checkDependsOn,
+  checkHealthchecks,
+  checkImages,
+  checkLoopbackPorts,
+  checkVariablesHaveDefaults,
+  envOf,
+  interpolate,
+  loadCompose,
+  schemaErrors,
+  services,
+  type Obj,
+} from './lib/compose.js';
 import { effectiveConfig, parseDockerfile, stageByName } from './lib/dockerfile.js';
 import { exists, mutate, read } from './lib/project.js';
 import { bffStatuses, servesReadiness } from './deploy/bff-endpoints.js';
@@ -104,7 +117,9 @@ describe('the scale checks catch', () => {
     expect(checkReplicas(broken('redis://redis:6379', 'redis://cache:6379'), DEFAULTS.shutdownGraceMs)).toHaveLength(3);
     expect(checkReplicas(broken('redis://redis:6379', 'redis://redis:6380'), DEFAULTS.shutdownGraceMs)).toHaveLength(3);
     const ownSettings = broken('      TRUST_PROXY: "1"\n', '      TRUST_PROXY: "1"\n      LOG_LEVEL: debug\n');
-    expect(checkReplicas(ownSettings, DEFAULTS.shutdownGraceMs)).toEqual(['bff-1', 'bff-2', 'bff-3'].map((r) => `${r}: LOG_LEVEL is "debug", the bff's is "info": run the same settings`));
+    expect(checkReplicas(ownSettings, DEFAULTS.shutdownGraceMs)).toEqual(
+      ['bff-1', 'bff-2', 'bff-3'].map((r) => `${r}: LOG_LEVEL is "debug", the bff's is "info": run the same settings`),
+    );
     const memory = broken('      DELIVERY_QUEUE: redis\n', '      DELIVERY_QUEUE: memory\n');
     expect(checkReplicas(memory, DEFAULTS.shutdownGraceMs)).toHaveLength(3);
   });
@@ -119,11 +134,16 @@ describe('the scale checks catch', () => {
   });
 
   it('HAProxy without one replica, with a wrong address, an unset variable, or its config not mounted', () => {
-    expect(checkLoadBalancer(broken('BFF3_ADDR: bff-3:4000', 'BFF3_ADDR: bff-2:4000'), haproxyText)).toEqual(['haproxy: no server for bff-3:4000', 'haproxy: a replica is listed twice (bff-1:4000, bff-2:4000, bff-2:4000)']);
+    expect(checkLoadBalancer(broken('BFF3_ADDR: bff-3:4000', 'BFF3_ADDR: bff-2:4000'), haproxyText)).toEqual([
+      'haproxy: no server for bff-3:4000',
+      'haproxy: a replica is listed twice (bff-1:4000, bff-2:4000, bff-2:4000)',
+    ]);
     expect(checkLoadBalancer(real.data, brokenCfg('    server bff3 "${BFF3_ADDR}"\n', ''))).toEqual(['haproxy: no server for bff-3:4000']);
     expect(checkLoadBalancer(broken('BFF2_ADDR: bff-2:4000', 'BFF2_ADDR: bff-2:4010'), haproxyText)).toHaveLength(2);
     expect(checkLoadBalancer(broken('      BFF1_ADDR: bff-1:4000\n', ''), haproxyText).join('\n')).toMatch(/needs \$\{BFF1_ADDR\}/);
-    expect(checkLoadBalancer(broken(':/usr/local/etc/haproxy/haproxy.cfg:ro', ':/etc/haproxy.cfg:ro'), haproxyText)).toEqual(['haproxy: nothing mounted at /usr/local/etc/haproxy/haproxy.cfg']);
+    expect(checkLoadBalancer(broken(':/usr/local/etc/haproxy/haproxy.cfg:ro', ':/etc/haproxy.cfg:ro'), haproxyText)).toEqual([
+      'haproxy: nothing mounted at /usr/local/etc/haproxy/haproxy.cfg',
+    ]);
     expect(checkLoadBalancer(broken("'127.0.0.1:4080:4080'", "'4080:4080'"), haproxyText)).toHaveLength(1);
     expect(checkLoadBalancer(broken('haproxy:2.6.12-alpine', 'haproxy:latest'), haproxyText)).toHaveLength(1);
   });

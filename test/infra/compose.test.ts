@@ -147,7 +147,9 @@ describe('docker-compose.yml', () => {
   it('puts the optional services in the observability profile, third-party images pinned and health-checked', () => {
     expect(checkProfiles(real.data)).toEqual([]);
     expect(checkThirdParty(real.data)).toEqual([]);
-    const profiled = Object.entries(services(real.data)).filter(([, s]) => s.profiles !== undefined).map(([name]) => name);
+    const profiled = Object.entries(services(real.data))
+      .filter(([, s]) => s.profiles !== undefined)
+      .map(([name]) => name);
     expect(profiled.sort()).toEqual(['bff-traced', 'jaeger', 'prometheus']);
   });
 
@@ -209,7 +211,10 @@ describe('the compose checks catch', () => {
 
   it('variables without defaults and bad interpolation', () => {
     // Reported once per service using it: bff, and bff-traced which merges the bff's environment.
-    expect(checkVariablesHaveDefaults(broken('${LOG_LEVEL:-info}', '${LOG_LEVEL}').raw)).toEqual([expect.stringMatching(/^services\.bff\..*LOG_LEVEL/), expect.stringMatching(/^services\.bff-traced\..*LOG_LEVEL/)]);
+    expect(checkVariablesHaveDefaults(broken('${LOG_LEVEL:-info}', '${LOG_LEVEL}').raw)).toEqual([
+      expect.stringMatching(/^services\.bff\..*LOG_LEVEL/),
+      expect.stringMatching(/^services\.bff-traced\..*LOG_LEVEL/),
+    ]);
     expect(checkVariablesHaveDefaults(broken('${LOG_LEVEL:-info}', '$(LOG_LEVEL)').raw)).toHaveLength(2);
   });
 
@@ -279,12 +284,16 @@ describe('the compose checks catch', () => {
   });
 
   it('ports published beyond loopback', () => {
-    expect(checkLoopbackPorts(broken("'127.0.0.1:9090:9090'", "'9090:9090'").data)).toEqual(['prometheus: publishes 9090:9090 on all interfaces, expected 127.0.0.1']);
+    expect(checkLoopbackPorts(broken("'127.0.0.1:9090:9090'", "'9090:9090'").data)).toEqual([
+      'prometheus: publishes 9090:9090 on all interfaces, expected 127.0.0.1',
+    ]);
     expect(checkLoopbackPorts(broken("'127.0.0.1:16686:16686'", "'0.0.0.0:16686:16686'").data)).toHaveLength(1);
   });
 
   it('third-party images not pinned, outside the profile, or without a health check', () => {
-    expect(checkThirdParty(broken('jaegertracing/jaeger:2.10.0', 'jaegertracing/jaeger:latest').data)).toEqual([expect.stringMatching(/^jaeger: .*not pinned/)]);
+    expect(checkThirdParty(broken('jaegertracing/jaeger:2.10.0', 'jaegertracing/jaeger:latest').data)).toEqual([
+      expect.stringMatching(/^jaeger: .*not pinned/),
+    ]);
     expect(checkThirdParty(broken('prom/prometheus:v3.5.0', 'prom/prometheus:v3').data)).toHaveLength(1);
     const unprofiled = broken(/(\n {2}prometheus:[\s\S]*?) {4}profiles:\n {6}- observability\n/, '$1');
     expect(checkThirdParty(unprofiled.data)).toEqual(['prometheus: a third-party service outside any profile']);
@@ -296,11 +305,20 @@ describe('the compose checks catch', () => {
 
   it('tracing switched on outside the profile, exported to the wrong place, or with other settings', () => {
     const check = (b: { data: Obj }) => checkObservability(b.data, readText);
-    expect(check(broken('      NODE_ENV: production\n', '      NODE_ENV: production\n      OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318\n'))).toEqual([expect.stringMatching(/^bff: sets an OTLP endpoint/)]);
+    expect(check(broken('      NODE_ENV: production\n', '      NODE_ENV: production\n      OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318\n'))).toEqual([
+      expect.stringMatching(/^bff: sets an OTLP endpoint/),
+    ]);
     expect(check(broken('http://jaeger:4318', 'http://jaeger:4317'))).toEqual([expect.stringMatching(/not OTLP\/HTTP's 4318/)]);
-    expect(check(broken('http://jaeger:4318', 'http://zipkin:4318'))).toEqual([expect.stringMatching(/"zipkin", which is not a service/), expect.stringMatching(/does not wait for zipkin/)]);
-    expect(check(broken(/( {6}inventory:\n {8}condition: service_healthy\n) {6}jaeger:\n {8}condition: service_healthy\n/, '$1'))).toEqual(['bff-traced: does not wait for jaeger to be healthy']);
-    expect(check(broken('      OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318\n', ''))).toEqual(['no BFF in the observability profile exports traces (OTEL_EXPORTER_OTLP_ENDPOINT)']);
+    expect(check(broken('http://jaeger:4318', 'http://zipkin:4318'))).toEqual([
+      expect.stringMatching(/"zipkin", which is not a service/),
+      expect.stringMatching(/does not wait for zipkin/),
+    ]);
+    expect(check(broken(/( {6}inventory:\n {8}condition: service_healthy\n) {6}jaeger:\n {8}condition: service_healthy\n/, '$1'))).toEqual([
+      'bff-traced: does not wait for jaeger to be healthy',
+    ]);
+    expect(check(broken('      OTEL_EXPORTER_OTLP_ENDPOINT: http://jaeger:4318\n', ''))).toEqual([
+      'no BFF in the observability profile exports traces (OTEL_EXPORTER_OTLP_ENDPOINT)',
+    ]);
     // bff-traced's own merge (the scale profile's replicas merge the same anchor before it)
     expect(check(broken(/(\n {2}bff-traced:\n[\s\S]*?) {6}<<: \*bff-env\n/, '$1      NODE_ENV: production\n'))).not.toEqual([]);
   });
@@ -314,7 +332,9 @@ describe('the compose checks catch', () => {
     ]);
     expect(withConfig(mutate(config, "'bff:4000'", "'bff-untraced:4000'"))).toHaveLength(2);
     expect(withConfig(mutate(config, 'metrics_path: /metrics', 'metrics_path: /stats'))).toHaveLength(2);
-    expect(checkObservability(broken('./observability/prometheus.yml:', './observability/prom.yml:').data, readText)).toEqual([expect.stringMatching(/no readable config/)]);
+    expect(checkObservability(broken('./observability/prometheus.yml:', './observability/prom.yml:').data, readText)).toEqual([
+      expect.stringMatching(/no readable config/),
+    ]);
   });
 
   it('mocks that repeat their settings instead of merging the anchor', () => {

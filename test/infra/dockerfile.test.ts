@@ -43,7 +43,8 @@ function ignoredContextSources(d: Dockerfile, ignoreText: string): string[] {
   const problems: string[] = [];
   for (const s of contextSources(d)) {
     const hit = walk(ROOT, s.path).filter((f) => isExcluded(patterns, f));
-    if (hit.length) problems.push(`line ${s.ins.line}: COPY ${s.path}, but .dockerignore excludes ${hit.slice(0, 5).join(', ')}${hit.length > 5 ? ', ...' : ''}`);
+    if (hit.length)
+      problems.push(`line ${s.ins.line}: COPY ${s.path}, but .dockerignore excludes ${hit.slice(0, 5).join(', ')}${hit.length > 5 ? ', ...' : ''}`);
   }
   return problems;
 }
@@ -131,7 +132,12 @@ describe('Dockerfile', () => {
     const js = healthcheckCommand(hc!).argv.join(' ');
     const table = /\{([^{}]*users:\d+[^{}]*)\}/.exec(js);
     expect(table, 'no {users:4001,...} table in the mocks HEALTHCHECK').not.toBeNull();
-    const parsed = Object.fromEntries(table![1].split(',').map((kv) => kv.split(':').map((x) => x.trim())).map(([k, v]) => [k, Number(v)]));
+    const parsed = Object.fromEntries(
+      table![1]
+        .split(',')
+        .map((kv) => kv.split(':').map((x) => x.trim()))
+        .map(([k, v]) => [k, Number(v)]),
+    );
     expect(parsed).toEqual({ ...MOCKS });
   });
 
@@ -202,14 +208,16 @@ describe('the Dockerfile checks catch', () => {
   const broken = (from: string | RegExp, to: string) => parseDockerfile(mutate(dockerfileText, from, to));
   const bffStart = dockerfileText.lastIndexOf('FROM runtime-base AS bff');
 
-  it("what dockerfile-utils finds: a duplicate stage name, a misspelt instruction or flag, a duration without a unit", () => {
+  it('what dockerfile-utils finds: a duplicate stage name, a misspelt instruction or flag, a duration without a unit', () => {
     expect(dockerfileProblems(mutate(dockerfileText, 'FROM runtime-base AS bff', 'FROM runtime-base AS mocks'))).toEqual([
       expect.stringMatching(/^line 74: duplicate name mocks/),
       expect.stringMatching(/^line 82: duplicate name mocks/),
     ]);
     expect(dockerfileProblems(mutate(dockerfileText, 'USER node', 'USR node'))).toEqual([expect.stringMatching(/^line 66: Unknown instruction: USR/)]);
     expect(dockerfileProblems(mutate(dockerfileText, '--from=build ', '--frm=build '))).toEqual([expect.stringMatching(/^line 65: Unknown flag: frm/)]);
-    expect(dockerfileProblems(mutate(dockerfileText, '--interval=10s --timeout=3s', '--interval=10 --timeout=3s')).join()).toMatch(/missing unit in duration 10/);
+    expect(dockerfileProblems(mutate(dockerfileText, '--interval=10s --timeout=3s', '--interval=10 --timeout=3s')).join()).toMatch(
+      /missing unit in duration 10/,
+    );
   });
 
   it('what Docker reads the same however it is written: quoted ENV values, continuations with comments, heredocs', () => {
@@ -278,9 +286,15 @@ describe('the Dockerfile checks catch', () => {
   it('npm install, dev dependencies in the runtime, sources copied before npm ci', () => {
     expect(checkNpm(broken('RUN npm ci --ignore-scripts\n', 'RUN npm install\n'), [...TARGETS]).join()).toMatch(/npm install/);
     expect(checkNpm(broken('RUN npm ci --omit=dev', 'RUN npm ci'), [...TARGETS]).join()).toMatch(/keeps devDependencies/);
-    expect(checkNpm(broken('COPY --from=prod-deps /app/node_modules', 'COPY --from=build /app/node_modules'), [...TARGETS]).join()).toMatch(/keeps devDependencies/);
-    expect(checkNpm(broken('COPY package.json package-lock.json ./\n# Local', 'COPY package.json ./\n# Local'), [...TARGETS]).join()).toMatch(/before package-lock.json/);
-    expect(checkNpm(broken('COPY stubs ./stubs\nRUN npm ci --ignore-scripts', 'COPY . ./\nRUN npm ci --ignore-scripts'), [...TARGETS]).join()).toMatch(/copied before npm ci/);
+    expect(checkNpm(broken('COPY --from=prod-deps /app/node_modules', 'COPY --from=build /app/node_modules'), [...TARGETS]).join()).toMatch(
+      /keeps devDependencies/,
+    );
+    expect(checkNpm(broken('COPY package.json package-lock.json ./\n# Local', 'COPY package.json ./\n# Local'), [...TARGETS]).join()).toMatch(
+      /before package-lock.json/,
+    );
+    expect(checkNpm(broken('COPY stubs ./stubs\nRUN npm ci --ignore-scripts', 'COPY . ./\nRUN npm ci --ignore-scripts'), [...TARGETS]).join()).toMatch(
+      /copied before npm ci/,
+    );
   });
 
   it('an `npm run` of a script package.json does not have', () => {

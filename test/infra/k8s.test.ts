@@ -47,7 +47,10 @@ const DEFAULTS = loadConfig({});
  */
 const MANAGED_REDIS: Destination = { what: 'the managed Redis', port: 6380, protocol: 'TCP', external: true };
 /** Stands in for Secrets created outside the repository, to show the rest parses. */
-const EXTERNAL_SECRET_VALUES: Record<string, string> = { REDIS_URL: 'rediss://default:password@redis.example.internal:6380', ADMIN_TOKEN: 'a-token-of-24-characters' };
+const EXTERNAL_SECRET_VALUES: Record<string, string> = {
+  REDIS_URL: 'rediss://default:password@redis.example.internal:6380',
+  ADMIN_TOKEN: 'a-token-of-24-characters',
+};
 /** Set by the downward API; checked by checkWorkers, and read by the BFF once node:cluster workers land. */
 const DOWNWARD_NAMES = ['WORKERS'];
 
@@ -91,7 +94,8 @@ k8sDescribe('deploy/k8s', () => {
   });
 
   const workersRead = namesTheBffReads().has('WORKERS');
-  if (!workersRead) console.warn('k8s.test.ts: this src/config.ts does not read WORKERS yet (node:cluster workers, another change): skipping that WORKERS is read');
+  if (!workersRead)
+    console.warn('k8s.test.ts: this src/config.ts does not read WORKERS yet (node:cluster workers, another change): skipping that WORKERS is read');
   it.skipIf(!workersRead)('WORKERS, set from the CPU limit, is a variable the BFF reads', () => {
     expect(namesTheBffReads().has('WORKERS')).toBe(true);
   });
@@ -110,7 +114,8 @@ k8sDescribe('deploy/k8s', () => {
       expect(namespaces).toHaveLength(1);
       const ns = namespaces[0]!;
       expect(ns.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
-      for (const o of objects().filter((x) => x.kind !== 'Namespace')) expect(`${o.kind}/${o.metadata.name} in ${o.metadata.namespace}`).toBe(`${o.kind}/${o.metadata.name} in ${ns.metadata.name}`);
+      for (const o of objects().filter((x) => x.kind !== 'Namespace'))
+        expect(`${o.kind}/${o.metadata.name} in ${o.metadata.namespace}`).toBe(`${o.kind}/${o.metadata.name} in ${ns.metadata.name}`);
     });
 
     it('every object validates against the Kubernetes API schema (kubernetes-models)', async () => {
@@ -142,7 +147,9 @@ k8sDescribe('deploy/k8s', () => {
     });
 
     it('drains on stop: a preStop sleep, and a grace period longer than it plus SHUTDOWN_GRACE_MS and a delivery attempt', () => {
-      expect(checkTermination(objects(), env(), { shutdownGraceMs: DEFAULTS.shutdownGraceMs, attemptTimeoutMs: DEFAULTS.delivery.attemptTimeoutMs })).toEqual([]);
+      expect(checkTermination(objects(), env(), { shutdownGraceMs: DEFAULTS.shutdownGraceMs, attemptTimeoutMs: DEFAULTS.delivery.attemptTimeoutMs })).toEqual(
+        [],
+      );
     });
 
     it('starts as many workers as the CPU limit has cores', () => {
@@ -200,7 +207,9 @@ k8sDescribe('the Kubernetes checks catch', () => {
       container.readinessProb = container.readinessProbe;
       container.securityContext.runAsNonroot = true;
     });
-    expect((await Promise.all(objects.map(schemaErrors))).flat()).toEqual([expect.stringMatching(/^Deployment\/storefront-bff: .*revisionHistoryLimit must be integer/)]);
+    expect((await Promise.all(objects.map(schemaErrors))).flat()).toEqual([
+      expect.stringMatching(/^Deployment\/storefront-bff: .*revisionHistoryLimit must be integer/),
+    ]);
     expect(unknownFieldErrors(objects)).toEqual([
       'Deployment/storefront-bff: spec.template.spec.containers[0].securityContext.runAsNonroot is not a field of SecurityContext',
       'Deployment/storefront-bff: spec.template.spec.containers[0].readinessProb is not a field of Container',
@@ -213,8 +222,12 @@ k8sDescribe('the Kubernetes checks catch', () => {
     // not PORT, not EXPOSEd, and the Service and the three probes (all on the port named http) miss the BFF
     expect(check(broken((_, { container }) => (container.ports[0].containerPort = 8080)))).toHaveLength(6);
     expect(check(broken((o) => (configMap(o).data.PORT = '4001')))).toHaveLength(1 + 1 + 3); // port, Service, three probes
-    expect(check(broken((_, { pod }) => (pod.spec.securityContext.runAsUser = 1001)))).toEqual([expect.stringMatching(/runs as uid 1001, the image's USER node is uid 1000/)]);
-    expect(check(broken((_, { container }) => (container.readinessProbe.httpGet.path = '/healthz')))).toEqual([expect.stringMatching(/readinessProbe asks \/healthz/)]);
+    expect(check(broken((_, { pod }) => (pod.spec.securityContext.runAsUser = 1001)))).toEqual([
+      expect.stringMatching(/runs as uid 1001, the image's USER node is uid 1000/),
+    ]);
+    expect(check(broken((_, { container }) => (container.readinessProbe.httpGet.path = '/healthz')))).toEqual([
+      expect.stringMatching(/readinessProbe asks \/healthz/),
+    ]);
     expect(check(broken((_, { container }) => (container.livenessProbe.httpGet.path = READINESS_PATH)))).toHaveLength(1);
     expect(check(broken((o) => (configMap(o).data.HOST = '127.0.0.1')))).toHaveLength(1);
   });
@@ -222,7 +235,9 @@ k8sDescribe('the Kubernetes checks catch', () => {
   it('a variable the BFF does not read, or a value it refuses', () => {
     const objects = broken((o) => (configMap(o).data.SHUTDOWN_GRACE = '15000'));
     const env = podEnv(objects);
-    expect(checkEnvNames(env, namesTheBffReads(containerEnv(env)), DOWNWARD_NAMES)).toEqual([expect.stringMatching(/sets SHUTDOWN_GRACE, which the BFF does not read/)]);
+    expect(checkEnvNames(env, namesTheBffReads(containerEnv(env)), DOWNWARD_NAMES)).toEqual([
+      expect.stringMatching(/sets SHUTDOWN_GRACE, which the BFF does not read/),
+    ]);
     expect(() => loadConfig(containerEnv(podEnv(broken((o) => (configMap(o).data.LOG_LEVEL = 'loud')))))).toThrow(/LOG_LEVEL/);
   });
 
@@ -236,7 +251,8 @@ k8sDescribe('the Kubernetes checks catch', () => {
   });
 
   it('a grace period shorter than the drain, or no preStop sleep', () => {
-    const check = (o: K8sObject[]) => checkTermination(o, podEnv(o), { shutdownGraceMs: DEFAULTS.shutdownGraceMs, attemptTimeoutMs: DEFAULTS.delivery.attemptTimeoutMs });
+    const check = (o: K8sObject[]) =>
+      checkTermination(o, podEnv(o), { shutdownGraceMs: DEFAULTS.shutdownGraceMs, attemptTimeoutMs: DEFAULTS.delivery.attemptTimeoutMs });
     expect(check(broken((_, { pod }) => (pod.spec.terminationGracePeriodSeconds = 20)))).toHaveLength(1);
     expect(check(broken((o) => (configMap(o).data.SHUTDOWN_GRACE_MS = '30000')))).toHaveLength(1);
     expect(check(broken((_, { container }) => delete container.lifecycle))).toHaveLength(1);
@@ -244,14 +260,18 @@ k8sDescribe('the Kubernetes checks catch', () => {
 
   it('WORKERS not following the CPU limit', () => {
     const check = (o: K8sObject[]) => checkWorkers(o, podEnv(o));
-    const literal = (value: string) => (_: K8sObject[], { container }: { container: any }) => {
-      container.env = container.env.map((e: any) => (e.name === 'WORKERS' ? { name: 'WORKERS', value } : e));
-    };
+    const literal =
+      (value: string) =>
+      (_: K8sObject[], { container }: { container: any }) => {
+        container.env = container.env.map((e: any) => (e.name === 'WORKERS' ? { name: 'WORKERS', value } : e));
+      };
     expect(check(broken(literal('4')))).toEqual([expect.stringMatching(/WORKERS=4 but the CPU limit is 2/)]);
     expect(check(broken(literal('2')))).toEqual([]);
     expect(check(broken((_, { container }) => (container.env = container.env.filter((e: any) => e.name !== 'WORKERS'))))).toHaveLength(1);
     expect(check(broken((_, { container }) => (container.resources.limits.cpu = '1500m')))).toHaveLength(1);
-    expect(check(broken((_, { container }) => (container.env.find((e: any) => e.name === 'WORKERS').valueFrom.resourceFieldRef.resource = 'requests.memory')))).toHaveLength(1);
+    expect(
+      check(broken((_, { container }) => (container.env.find((e: any) => e.name === 'WORKERS').valueFrom.resourceFieldRef.resource = 'requests.memory'))),
+    ).toHaveLength(1);
   });
 
   it('replicas fixed in the Deployment, one pod minimum, an HPA or PDB on the wrong target', () => {
@@ -267,8 +287,12 @@ k8sDescribe('the Kubernetes checks catch', () => {
       return checkNetworkPolicies(o, destinations(o, env).list);
     };
     const policy = (o: K8sObject[], name: string) => o.find((x) => x.kind === 'NetworkPolicy' && x.metadata.name === name)!;
-    expect(check(broken((o) => policy(o, 'storefront-bff').spec.egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] })))).toHaveLength(2);
-    expect(check(broken((o) => delete policy(o, 'storefront-bff-backends').spec.egress[0].ports))).toEqual([expect.stringMatching(/no "ports": allows every port/)]);
+    expect(
+      check(broken((o) => policy(o, 'storefront-bff').spec.egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] }))),
+    ).toHaveLength(2);
+    expect(check(broken((o) => delete policy(o, 'storefront-bff-backends').spec.egress[0].ports))).toEqual([
+      expect.stringMatching(/no "ports": allows every port/),
+    ]);
     expect(check(broken((o) => (configMap(o).data.USERS_URL = 'http://users.storefront-backends.svc.cluster.local:4011')))).toEqual([
       expect.stringMatching(/port TCP 4001 .* serves none of them/),
       expect.stringMatching(/cannot reach backend users .* TCP 4011/),
@@ -276,6 +300,8 @@ k8sDescribe('the Kubernetes checks catch', () => {
     expect(check(broken((o) => o.splice(o.indexOf(policy(o, 'storefront-bff-otlp')), 1)))).toEqual([expect.stringMatching(/cannot reach the OTLP collector/)]);
     expect(check(broken((o) => (policy(o, 'storefront-bff').spec.ingress[0].from = [{ podSelector: {} }])))).toHaveLength(1);
     expect(check(broken((o) => (policy(o, 'storefront-bff').spec.policyTypes = ['Ingress'])))).toEqual([]); // another policy still restricts egress
-    expect(check(broken((o) => o.filter((x) => x.kind === 'NetworkPolicy').forEach((np) => (np.spec.policyTypes = ['Ingress']))))).toEqual([expect.stringMatching(/restricts egress/)]);
+    expect(check(broken((o) => o.filter((x) => x.kind === 'NetworkPolicy').forEach((np) => (np.spec.policyTypes = ['Ingress']))))).toEqual([
+      expect.stringMatching(/restricts egress/),
+    ]);
   });
 });

@@ -33,8 +33,14 @@ describe('the runtime import check catches', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a dev dependency loaded through a local import, and not a type-only one', () => {
-    writeFileSync(join(dir, 'main.ts'), "import { a } from './a.js';\nimport type { Plugin } from 'vite';\nexport type { Config } from 'prettier';\nconsole.log(a);\n");
-    writeFileSync(join(dir, 'a.ts'), "import { parse } from 'graphql';\nimport { describe } from 'vitest/config';\nexport const a = [parse, describe, await import('@scope/pkg/sub')];\n");
+    writeFileSync(
+      join(dir, 'main.ts'),
+      "import { a } from './a.js';\nimport type { Plugin } from 'vite';\nexport type { Config } from 'prettier';\nconsole.log(a);\n",
+    );
+    writeFileSync(
+      join(dir, 'a.ts'),
+      "import { parse } from 'graphql';\nimport { describe } from 'vitest/config';\nexport const a = [parse, describe, await import('@scope/pkg/sub')];\n",
+    );
     const found = runtimeImports(dir, ['main.ts'], options);
     expect([...found.packages.keys()].sort()).toEqual(['@scope/pkg', 'graphql', 'vitest']);
     expect(checkProductionDeps(found, { graphql: '16', '@scope/pkg': '1' })).toEqual([expect.stringMatching(/^vitest is loaded at run time \(a\.ts\)/)]);

@@ -10,8 +10,24 @@ import { startStack, type Stack } from '../helpers/stack.js';
 const TWO_LISTS = /* GraphQL */ `
   {
     viewer {
-      reviews { product { id stock { available } } }
-      orders { items { product { id stock { available } } } }
+      reviews {
+        product {
+          id
+          stock {
+            available
+          }
+        }
+      }
+      orders {
+        items {
+          product {
+            id
+            stock {
+              available
+            }
+          }
+        }
+      }
     }
   }
 `;
@@ -23,7 +39,22 @@ const ORDERS_LATENCY_MS = 200;
 const DEEP = /* GraphQL */ `
   {
     products(first: 10) {
-      nodes { id reviews(first: 3) { author { id reviews { product { id stock { available } } } } } }
+      nodes {
+        id
+        reviews(first: 3) {
+          author {
+            id
+            reviews {
+              product {
+                id
+                stock {
+                  available
+                }
+              }
+            }
+          }
+        }
+      }
     }
   }
 `;
@@ -80,9 +111,7 @@ describe('a window longer than the gap', () => {
     const { body } = await stack.query(DEEP);
     expect(body.errors).toBeUndefined();
     const listed: string[] = body.data.products.nodes.map((n: any) => n.id);
-    const inner: string[] = body.data.products.nodes.flatMap((n: any) =>
-      n.reviews.flatMap((r: any) => r.author.reviews.map((ar: any) => ar.product.id)),
-    );
+    const inner: string[] = body.data.products.nodes.flatMap((n: any) => n.reviews.flatMap((r: any) => r.author.reviews.map((ar: any) => ar.product.id)));
     const looked = distinct(inner.filter((id) => !listed.includes(id)));
     // Over 100 ids: the product lookup is split into chunks, each arriving on its own.
     expect(looked).toBeGreaterThan(100);

@@ -59,7 +59,11 @@ function itemWarnings() {
   const warnings = lines.filter((l) => l.msg === 'backend sent an item outside the contract: only its fields fail');
   for (const line of warnings) {
     // `key` is left out (pino drops undefined) when the item's key could not be read.
-    expect(Object.keys(line).filter((k) => k !== 'key').sort()).toEqual(['field', 'hostname', 'level', 'msg', 'path', 'pid', 'problem', 'reqId', 'service', 'time']);
+    expect(
+      Object.keys(line)
+        .filter((k) => k !== 'key')
+        .sort(),
+    ).toEqual(['field', 'hostname', 'level', 'msg', 'path', 'pid', 'problem', 'reqId', 'service', 'time']);
     expect(line.level).toBe(40);
   }
   return warnings.map(({ service, path, field, key }) => ({ service, path, field, key }));
@@ -127,13 +131,23 @@ describe('counts: whole and never negative (inventory `available`)', () => {
     expect(itemWarnings()).toEqual([{ service: 'inventory', path: '/stock', field: expect.stringMatching(/^items\.\d+\.available$/), key: ids[1] }]);
   });
 
-  for (const [what, available] of [['a fraction', 2.5], ['a string', '3'], ['missing', undefined]] as const) {
+  for (const [what, available] of [
+    ['a fraction', 2.5],
+    ['a string', '3'],
+    ['missing', undefined],
+  ] as const) {
     it(`${what}: the same, that product's stock alone`, async () => {
       const ids = (await query(STOCK)).data.products.nodes.map((n: any) => n.id);
-      tampering.inventory.tamper = changeItem('/stock', (s) => s.productId === ids[1], (s) => ({ ...s, available }));
+      tampering.inventory.tamper = changeItem(
+        '/stock',
+        (s) => s.productId === ids[1],
+        (s) => ({ ...s, available }),
+      );
       const body = await query(STOCK);
       expect(body.data.products.nodes.map((n: any) => n.stock === null)).toEqual([false, true, false]);
-      expect(body.errors).toEqual([expect.objectContaining({ path: ['products', 'nodes', 1, 'stock'], extensions: { code: 'BACKEND_BAD_RESPONSE', service: 'inventory' } })]);
+      expect(body.errors).toEqual([
+        expect.objectContaining({ path: ['products', 'nodes', 1, 'stock'], extensions: { code: 'BACKEND_BAD_RESPONSE', service: 'inventory' } }),
+      ]);
     });
   }
 });
@@ -148,7 +162,9 @@ describe('ratings: whole, 1 to 5', () => {
       expect(body.data.a).toEqual({ name: expect.any(String), reviews: null, averageRating: null });
       expect(body.data.b.reviews.length).toBeGreaterThan(0);
       expect(body.errors).toEqual(
-        ['reviews', 'averageRating'].map((field) => expect.objectContaining({ path: ['a', field], extensions: { code: 'BACKEND_BAD_RESPONSE', service: 'reviews' } })),
+        ['reviews', 'averageRating'].map((field) =>
+          expect.objectContaining({ path: ['a', field], extensions: { code: 'BACKEND_BAD_RESPONSE', service: 'reviews' } }),
+        ),
       );
       // One bad item, one line, however many fields it failed.
       expect(itemWarnings()).toEqual([{ service: 'reviews', path: '/reviews', field: expect.stringMatching(/^items\.\d+\.rating$/), key: '1' }]);
@@ -231,7 +247,9 @@ describe('money: a non-negative decimal string and a 3-letter currency (catalog 
       expect(body.data).toEqual({ a: null, b: { name: expect.any(String), price: { amount: expect.stringMatching(/^\d+\.\d\d$/), currency: 'EUR' } } });
       expect(body.errors).toEqual([expect.objectContaining({ path: ['a'], extensions: { code: 'BACKEND_BAD_RESPONSE', service: 'catalog' } })]);
       expect(await stack.backend.catalog.calls()).toBe(1);
-      expect(itemWarnings()).toEqual([{ service: 'catalog', path: '/products', field: expect.stringMatching(/^items\.\d+\.price\.(amount|currency)$/), key: '1' }]);
+      expect(itemWarnings()).toEqual([
+        { service: 'catalog', path: '/products', field: expect.stringMatching(/^items\.\d+\.price\.(amount|currency)$/), key: '1' },
+      ]);
     });
   }
 
@@ -304,7 +322,9 @@ describe('ids: non-empty strings', () => {
     tampering.inventory.tamper = changeItem('/stock', (s) => s.productId === ids[0], { productId: '' });
     const body = await query('{ products(first: 2) { nodes { stock { available } } } }');
     expect(body.data.products.nodes).toEqual([{ stock: null }, { stock: { available: expect.any(Number) } }]);
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['products', 'nodes', 0, 'stock'], extensions: { code: 'BACKEND_BAD_RESPONSE', service: 'inventory' } })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['products', 'nodes', 0, 'stock'], extensions: { code: 'BACKEND_BAD_RESPONSE', service: 'inventory' } }),
+    ]);
   });
 });
 
@@ -316,7 +336,9 @@ describe('dates: ISO 8601', () => {
     const body = await query('{ product(id: "1") { reviews(first: 5) { id author { id name } } } }');
     const authors = body.data.product.reviews.map((r: any) => r.author?.id ?? null);
     expect(authors).toEqual(reviews.map((r: any) => (r.author.id === victim ? null : r.author.id)));
-    expect(body.errors?.map((e: any) => e.extensions)).toEqual(authors.filter((a: any) => a === null).map(() => ({ code: 'BACKEND_BAD_RESPONSE', service: 'users' })));
+    expect(body.errors?.map((e: any) => e.extensions)).toEqual(
+      authors.filter((a: any) => a === null).map(() => ({ code: 'BACKEND_BAD_RESPONSE', service: 'users' })),
+    );
   });
 
   it('a review dated "2024-13-45": that product’s reviews are null', async () => {
@@ -331,7 +353,11 @@ describe('order lines: quantity whole and never negative', () => {
   const AS_USER_3 = { authorization: 'Bearer token-3' };
 
   it("in the bulk answer: that user's orders are null, the user loads", async () => {
-    tampering.orders.tamper = changeItem('/orders', (o) => o.userId === '3', (o) => ({ ...o, items: [{ ...o.items[0], quantity: -1 }, ...o.items.slice(1)] }));
+    tampering.orders.tamper = changeItem(
+      '/orders',
+      (o) => o.userId === '3',
+      (o) => ({ ...o, items: [{ ...o.items[0], quantity: -1 }, ...o.items.slice(1)] }),
+    );
     const body = await query('{ viewer { id orders { id items { quantity } } } }', AS_USER_3);
     expect(body).toMatchInlineSnapshot(`
       {
@@ -367,11 +393,18 @@ describe('order lines: quantity whole and never negative', () => {
 
   it('in a single order: the order is null with one error, and the failed call is logged with the field', async () => {
     const orderId = (await query('{ viewer { orders { id } } }', AS_USER_3)).data.viewer.orders[0].id;
-    tampering.orders.tamper = (path, order) => (path === `/orders/${orderId}` ? { ...order, items: order.items.map((i: any) => ({ ...i, quantity: 1.5 })) } : order);
+    tampering.orders.tamper = (path, order) =>
+      path === `/orders/${orderId}` ? { ...order, items: order.items.map((i: any) => ({ ...i, quantity: 1.5 })) } : order;
     const body = await query(`{ order(id: "${orderId}") { id items { quantity } } }`, AS_USER_3);
     expect(body).toEqual({
       data: { order: null },
-      errors: [expect.objectContaining({ message: 'The orders service sent a response that could not be used.', path: ['order'], extensions: { code: 'BACKEND_BAD_RESPONSE', service: 'orders' } })],
+      errors: [
+        expect.objectContaining({
+          message: 'The orders service sent a response that could not be used.',
+          path: ['order'],
+          extensions: { code: 'BACKEND_BAD_RESPONSE', service: 'orders' },
+        }),
+      ],
     });
     const failed = lines.find((l) => l.msg === 'backend call failed');
     expect(failed).toMatchObject({ service: 'orders', code: 'BACKEND_BAD_RESPONSE' });

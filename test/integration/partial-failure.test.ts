@@ -25,7 +25,9 @@ describe('a failing backend costs only its own fields', () => {
     await stack.backend.inventory.setFaults({ errorRate: 1, errorStatus: 503 });
     const { status, body } = await stack.query(QUERY);
     expect(status).toBe(200);
-    expect(body.data.products.nodes).toEqual([0, 1, 2].map(() => ({ id: expect.any(String), name: expect.any(String), stock: null, reviews: expect.any(Array) })));
+    expect(body.data.products.nodes).toEqual(
+      [0, 1, 2].map(() => ({ id: expect.any(String), name: expect.any(String), stock: null, reviews: expect.any(Array) })),
+    );
     expect(body.errors).toEqual(
       [0, 1, 2].map((i) => ({
         message: 'The inventory service is unavailable.',
@@ -44,7 +46,9 @@ describe('a failing backend costs only its own fields', () => {
     const elapsed = Date.now() - started;
     expect(body.data.products.nodes[0].stock).toBeNull();
     expect(body.data.products.nodes[0].reviews).toEqual(expect.any(Array));
-    expect(new Set(body.errors?.map((e) => JSON.stringify(e.extensions)))).toEqual(new Set([JSON.stringify({ code: 'BACKEND_TIMEOUT', service: 'inventory' })]));
+    expect(new Set(body.errors?.map((e) => JSON.stringify(e.extensions)))).toEqual(
+      new Set([JSON.stringify({ code: 'BACKEND_TIMEOUT', service: 'inventory' })]),
+    );
     // The deadline is 300 ms; the latency 5 s. Only the deadline explains an early answer.
     expect(elapsed).toBeLessThan(2500);
     await waitFor('inventory to see its call cancelled', async () => (await stack.backend.inventory.stats()).inFlight === 0);

@@ -5,8 +5,29 @@ import { startStack, type Stack } from '../helpers/stack.js';
 const PRODUCT_PAGE = /* GraphQL */ `
   query ProductPage {
     products(first: 20) {
-      nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } }
-      pageInfo { endCursor hasNextPage }
+      nodes {
+        id
+        name
+        price {
+          amount
+          currency
+        }
+        stock {
+          available
+          inStock
+        }
+        reviews(first: 3) {
+          rating
+          author {
+            id
+            name
+          }
+        }
+      }
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
     }
   }
 `;
@@ -38,7 +59,10 @@ describe('reads', () => {
     const reviews = (await (await fetch(`${stack.mocks.urls.reviews}/reviews?productIds=${ids}&limitPerProduct=100`)).json()).items as any[];
     for (const node of nodes) {
       expect(node.stock.available).toBe(stock.find((s) => s.productId === node.id).available);
-      const expected = reviews.filter((r) => r.productId === node.id).map((r) => r.id).sort();
+      const expected = reviews
+        .filter((r) => r.productId === node.id)
+        .map((r) => r.id)
+        .sort();
       expect(node.reviews.map((r: any) => r.id).sort()).toEqual(expected);
     }
   });

@@ -123,8 +123,7 @@ describe('/__faults', () => {
 
   it('a client that leaves during latency clears the timer: the write never happens', async () => {
     const productId = [...getDataset().stock.entries()].find(([, units]) => units > 5)![0];
-    const stockOf = async (): Promise<number> =>
-      (await request(`${inventory}/stock?productIds=${productId}`)).body.items[0].available;
+    const stockOf = async (): Promise<number> => (await request(`${inventory}/stock?productIds=${productId}`)).body.items[0].available;
     const before = await stockOf();
     await setFaults(inventory, { latencyMs: 300, routes: ['POST /reservations'] });
     await expect(

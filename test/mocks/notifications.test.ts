@@ -16,9 +16,7 @@ describe('notifications mock', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: expect.any(String) });
     const listed = await request(`${notifications}/notifications?userId=3`);
-    expect(listed.body.items).toEqual([
-      { id: res.body.id, userId: '3', kind: 'order-placed', payload: { orderId: '42' }, createdAt: expect.any(String) },
-    ]);
+    expect(listed.body.items).toEqual([{ id: res.body.id, userId: '3', kind: 'order-placed', payload: { orderId: '42' }, createdAt: expect.any(String) }]);
     expect((await request(`${notifications}/notifications?userId=4`)).body.items).toEqual([]);
   });
 

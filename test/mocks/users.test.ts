@@ -56,7 +56,11 @@ describe('users mock', () => {
     expect(tooMany.body.error).toMatch(/at most 100 ids.*got 101/);
 
     // Repeated syntax counts the same way.
-    const repeated = await request(`${users}/users?${idRange(1, 101).map((id) => `ids=${id}`).join('&')}`);
+    const repeated = await request(
+      `${users}/users?${idRange(1, 101)
+        .map((id) => `ids=${id}`)
+        .join('&')}`,
+    );
     expect(repeated.status).toBe(400);
   });
 

@@ -9,10 +9,16 @@ describe('observability settings', () => {
 
   it('follows the OTLP exporter rules: the general endpoint gets /v1/traces, the per-signal one is used as given', () => {
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }).observability.otlpTracesUrl).toBe('http://jaeger:4318/v1/traces');
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example/ingest' }).observability.otlpTracesUrl).toBe('https://otel.example/ingest/v1/traces');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example/ingest' }).observability.otlpTracesUrl).toBe(
+      'https://otel.example/ingest/v1/traces',
+    );
     const both = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom/traces' };
     expect(loadConfig(both).observability.otlpTracesUrl).toBe('http://collector:4318/custom/traces');
-    expect(loadConfig({ OTEL_SERVICE_NAME: 'bff-eu', METRICS: 'off', TRACE_RESOLVER_MS: '-1' }).observability).toMatchObject({ serviceName: 'bff-eu', metrics: false, traceResolverMs: -1 });
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'bff-eu', METRICS: 'off', TRACE_RESOLVER_MS: '-1' }).observability).toMatchObject({
+      serviceName: 'bff-eu',
+      metrics: false,
+      traceResolverMs: -1,
+    });
   });
 
   it('refuses what the exporter could not use, naming the variable', () => {

@@ -99,7 +99,13 @@ describe('/metrics against what the backends saw', () => {
     for (const service of SERVICE_NAMES) {
       expect(metrics.sum('bff_backend_requests_in_flight', { service }), service).toBe(0);
       expect(metrics.sum('bff_backend_bulkhead_queued', { service }), service).toBe(0);
-      expect(metrics.find('bff_backend_circuit_state', { service }).filter((s) => s.value === 1).map((s) => s.labels.state), service).toEqual(['closed']);
+      expect(
+        metrics
+          .find('bff_backend_circuit_state', { service })
+          .filter((s) => s.value === 1)
+          .map((s) => s.labels.state),
+        service,
+      ).toEqual(['closed']);
     }
     // Buckets for ms-scale calls: 1 ms to 5 s.
     const les = metrics.find('bff_backend_request_duration_seconds_bucket', { service: 'catalog', route: 'GET /products' }).map((s) => s.labels.le);
@@ -134,7 +140,12 @@ describe('breaker and cache metrics', () => {
     await stack.backend.inventory.setFaults({ errorRate: 1, errorStatus: 503 });
     for (let i = 0; i < 3; i++) await stack.query('{ product(id: "8") { stock { available } } }');
     const metrics = await scrape(stack);
-    expect(metrics.find('bff_backend_circuit_state', { service: 'inventory' }).filter((s) => s.value === 1).map((s) => s.labels.state)).toEqual(['open']);
+    expect(
+      metrics
+        .find('bff_backend_circuit_state', { service: 'inventory' })
+        .filter((s) => s.value === 1)
+        .map((s) => s.labels.state),
+    ).toEqual(['open']);
     expect(metrics.sum('bff_backend_circuit_transitions_total', { service: 'inventory', state: 'open' })).toBe(1);
     expect(metrics.sum('bff_backend_calls_total', { service: 'inventory', outcome: 'BACKEND_CIRCUIT_OPEN' })).toBe(1);
     expect(metrics.sum('bff_backend_requests_total', { service: 'inventory' })).toBe(await stack.backend.inventory.calls());

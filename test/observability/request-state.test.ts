@@ -136,7 +136,8 @@ describe('one state per HTTP request', () => {
     it('is made on first read, once per request, with the request id the client got', async () => {
       const { logger, lines, counted } = capturingLogger('info');
       const yoga = yogaLogging(logger);
-      const ask = (query: string) => yoga.fetch('http://bff.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const ask = (query: string) =>
+        yoga.fetch('http://bff.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
 
       const quiet = await ask('{ quiet }');
       expect(await quiet.json()).toEqual({ data: { quiet: true } });

@@ -89,7 +89,9 @@ describe('traces across the fan-out', () => {
     expect(failed.status.code).toBe(SpanStatusCode.ERROR);
     expect(failed.attributes).toMatchObject({ 'bff.backend.outcome': 'BACKEND_UNAVAILABLE', 'error.type': 'BACKEND_UNAVAILABLE', 'bff.backend.attempts': 3 });
     expect(failed.events.filter((e) => e.name === 'retry')).toHaveLength(2);
-    const attempts = childrenOf(failed).sort((a, b) => Number(a.attributes['http.request.resend_count'] ?? 0) - Number(b.attributes['http.request.resend_count'] ?? 0));
+    const attempts = childrenOf(failed).sort(
+      (a, b) => Number(a.attributes['http.request.resend_count'] ?? 0) - Number(b.attributes['http.request.resend_count'] ?? 0),
+    );
     expect(attempts.map((a) => [a.name, a.attributes['http.request.resend_count'], a.attributes['http.response.status_code'], a.status.code])).toEqual([
       ['GET /stock', undefined, 503, SpanStatusCode.ERROR],
       ['GET /stock', 1, 503, SpanStatusCode.ERROR],
@@ -107,7 +109,8 @@ describe('traces across the fan-out', () => {
       const attempt = spans().find((s) => s.kind === SpanKind.CLIENT && s.attributes['peer.service'] === service)!;
       expect((await stack.backend[service].stats()).lastHeaders.traceparent).toBe(`00-${traceId}-${attempt.spanContext().spanId}-01`);
     }
-    for (const service of SERVICE_NAMES.filter((s) => !(called as readonly string[]).includes(s))) expect(await tracesOf(stack.backend[service]), service).toEqual({});
+    for (const service of SERVICE_NAMES.filter((s) => !(called as readonly string[]).includes(s)))
+      expect(await tracesOf(stack.backend[service]), service).toEqual({});
   });
 
   it("joins the caller's trace when it sends a W3C traceparent (and never forwards its baggage)", async () => {
@@ -162,16 +165,21 @@ describe('resolver spans', () => {
     await stack.query('query Two { products(first: 2) { nodes { name stock { available } } } }');
     const op = operation('query Two');
     const children = childrenOf(op);
-    expect(children.filter((s) => s.name.startsWith('resolve ')).map((s) => s.attributes['graphql.field.path']).sort()).toEqual([
-      'products',
-      'products.nodes',
-      'products.nodes.0.stock',
-      'products.nodes.1.stock',
-    ]);
+    expect(
+      children
+        .filter((s) => s.name.startsWith('resolve '))
+        .map((s) => s.attributes['graphql.field.path'])
+        .sort(),
+    ).toEqual(['products', 'products.nodes', 'products.nodes.0.stock', 'products.nodes.1.stock']);
     const stock = children.find((s) => s.attributes['graphql.field.path'] === 'products.nodes.0.stock')!;
     expect(stock.attributes).toMatchObject({ 'graphql.field.name': 'stock', 'graphql.field.type': 'Product' });
     // One batched call for both products' stock: a child of the operation, not of either resolver.
-    expect(children.filter(isCall).map((s) => s.name).sort()).toEqual(['catalog GET /products', 'inventory GET /stock']);
+    expect(
+      children
+        .filter(isCall)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['catalog GET /products', 'inventory GET /stock']);
     // Default property reads have no code of their own: no span for `name`.
     expect(spans().some((s) => s.name === 'resolve Product.name')).toBe(false);
   });
@@ -208,7 +216,15 @@ describe('logs that correlate', () => {
   beforeAll(async () => {
     mocks = await startMockBackends({ ports: Object.fromEntries(SERVICE_NAMES.map((s) => [s, 0])) });
     const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [`${s.toUpperCase()}_URL`, mocks.urls[s]]));
-    const config = loadConfig({ NODE_ENV: 'production', DELIVERY_QUEUE: 'memory', CORS_ORIGINS: 'https://shop.example', LOG_LEVEL: 'info', BACKEND_CACHE: 'off', ...EDGE_RELAXED, ...urls });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DELIVERY_QUEUE: 'memory',
+      CORS_ORIGINS: 'https://shop.example',
+      LOG_LEVEL: 'info',
+      BACKEND_CACHE: 'off',
+      ...EDGE_RELAXED,
+      ...urls,
+    });
     const stream = new Writable({
       write(chunk, _encoding, done) {
         for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
@@ -245,7 +261,12 @@ describe('logs that correlate', () => {
       backends: { catalog: 1, inventory: 1, reviews: 1, users: 1 },
     });
     const failure = lines.find((l) => l.msg === 'backend call failed');
-    expect(failure).toMatchObject({ reqId: 'req-42', trace_id: traceId, code: 'BACKEND_UNAVAILABLE', err: { message: expect.stringContaining('answered 500') } });
+    expect(failure).toMatchObject({
+      reqId: 'req-42',
+      trace_id: traceId,
+      code: 'BACKEND_UNAVAILABLE',
+      err: { message: expect.stringContaining('answered 500') },
+    });
     const call = spans().find((s) => s.spanContext().spanId === failure.span_id)!;
     expect(call.name).toBe('inventory GET /stock');
   });

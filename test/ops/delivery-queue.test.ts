@@ -21,12 +21,16 @@ describe('the delivery queue chosen at start (loadConfig)', () => {
   it('refuses production with no REDIS_URL and no DELIVERY_QUEUE, naming both ways out', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^NODE_ENV=production needs a durable delivery queue: set REDIS_URL .*, or set DELIVERY_QUEUE=memory to accept the in-process queue/);
+    expect(problems[0]).toMatch(
+      /^NODE_ENV=production needs a durable delivery queue: set REDIS_URL .*, or set DELIVERY_QUEUE=memory to accept the in-process queue/,
+    );
   });
 
   it('refuses DELIVERY_QUEUE=redis without REDIS_URL, in any mode, and a value it does not know', () => {
     for (const NODE_ENV of ['development', 'test', 'production']) {
-      expect(problemsOf({ NODE_ENV, DELIVERY_QUEUE: 'redis' })).toEqual(['DELIVERY_QUEUE=redis needs REDIS_URL (the Redis of the durable queue), which is unset']);
+      expect(problemsOf({ NODE_ENV, DELIVERY_QUEUE: 'redis' })).toEqual([
+        'DELIVERY_QUEUE=redis needs REDIS_URL (the Redis of the durable queue), which is unset',
+      ]);
     }
     expect(problemsOf({ DELIVERY_QUEUE: 'disk' })).toEqual(['DELIVERY_QUEUE must be one of redis, memory, got "disk"']);
   });

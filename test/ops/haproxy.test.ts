@@ -66,7 +66,10 @@ listen stats
 
   /** Each server's status as HAProxy sees it: `UP`, `DOWN`, … */
   async states(): Promise<Record<string, string>> {
-    const rows = (await (await fetch(this.statsUrl)).text()).trim().split('\n').map((line) => line.split(','));
+    const rows = (await (await fetch(this.statsUrl)).text())
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
     const header = rows[0]!.map((h) => h.replace(/^# /, ''));
     const at = (name: string) => header.indexOf(name);
     const servers = rows.slice(1).filter((r) => r[at('pxname')] === 'bff' && !['FRONTEND', 'BACKEND'].includes(r[at('svname')]!));

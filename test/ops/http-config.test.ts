@@ -12,7 +12,13 @@ describe('the listening socket’s settings', () => {
   it('refuses headers allowed longer than the whole request (node would throw at start), and values out of range, all at once', () => {
     let error: unknown;
     try {
-      loadConfig({ HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000', MAX_CONNECTIONS: '-1', KEEP_ALIVE_TIMEOUT_MS: 'long', SHUTDOWN_DRAIN_MS: '-5' });
+      loadConfig({
+        HEADERS_TIMEOUT_MS: '20000',
+        HTTP_REQUEST_TIMEOUT_MS: '10000',
+        MAX_CONNECTIONS: '-1',
+        KEEP_ALIVE_TIMEOUT_MS: 'long',
+        SHUTDOWN_DRAIN_MS: '-5',
+      });
     } catch (e) {
       error = e;
     }

@@ -57,7 +57,10 @@ const graphql = (stack: Stack) => stack.query('{ product(id: "7") { name } }');
 describe('slow clients', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ http: true, env: { HEADERS_TIMEOUT_MS: '3000', HTTP_REQUEST_TIMEOUT_MS: '4000', KEEP_ALIVE_TIMEOUT_MS: '5000', MAX_CONNECTIONS: '0' } });
+    stack = await startStack({
+      http: true,
+      env: { HEADERS_TIMEOUT_MS: '3000', HTTP_REQUEST_TIMEOUT_MS: '4000', KEEP_ALIVE_TIMEOUT_MS: '5000', MAX_CONNECTIONS: '0' },
+    });
   });
   afterAll(() => stack.close());
 
@@ -141,15 +144,19 @@ describe('the connection cap (MAX_CONNECTIONS)', () => {
 
     // One leaves: a new connection is served again.
     served[4].destroy();
-    await waitFor('a new connection to be served once one left', async () => {
-      const next = new RawClient(stack.http!.url);
-      try {
-        await next.connected();
-        return (await next.get('/health')) === 'HTTP/1.1 200 OK';
-      } finally {
-        next.destroy();
-      }
-    }, 5000);
+    await waitFor(
+      'a new connection to be served once one left',
+      async () => {
+        const next = new RawClient(stack.http!.url);
+        try {
+          await next.connected();
+          return (await next.get('/health')) === 'HTTP/1.1 200 OK';
+        } finally {
+          next.destroy();
+        }
+      },
+      5000,
+    );
     for (const client of served) client.destroy();
   });
 });

@@ -35,7 +35,13 @@ describe('circuit breaker', () => {
     await new Promise((resolve) => setTimeout(resolve, 450));
     const probes = await Promise.all([1, 2, 3, 4, 5].map((i) => stack.query(`{ user(id: "${i}") { name } }`)));
     expect(await stack.backend.users.calls()).toBe(1);
-    expect(probes.flatMap(({ body }) => codes(body)).sort()).toEqual(['BACKEND_CIRCUIT_OPEN', 'BACKEND_CIRCUIT_OPEN', 'BACKEND_CIRCUIT_OPEN', 'BACKEND_CIRCUIT_OPEN', 'BACKEND_UNAVAILABLE']);
+    expect(probes.flatMap(({ body }) => codes(body)).sort()).toEqual([
+      'BACKEND_CIRCUIT_OPEN',
+      'BACKEND_CIRCUIT_OPEN',
+      'BACKEND_CIRCUIT_OPEN',
+      'BACKEND_CIRCUIT_OPEN',
+      'BACKEND_UNAVAILABLE',
+    ]);
 
     // The backend recovers: the next probe succeeds and the circuit closes.
     await stack.backend.users.clearFaults();

@@ -64,7 +64,9 @@ describe('shared calls and mixed budgets', () => {
     const leader = stack.query(PRODUCT('21'), short);
     await waitFor('the leader’s call to reach catalog', async () => (await stack.backend.catalog.stats()).inFlight === 1);
     const joined = performance.now() - started;
-    const joiners = await Promise.all(Array.from({ length: 20 }, (_, i) => stack.query(PRODUCT('21'), i % 2 === 0 ? short : {}).then(({ body }) => ({ short: i % 2 === 0, body }))));
+    const joiners = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => stack.query(PRODUCT('21'), i % 2 === 0 ? short : {}).then(({ body }) => ({ short: i % 2 === 0, body }))),
+    );
     const { body: leaderBody } = await leader;
 
     expect(codes(leaderBody)).toEqual(['BACKEND_TIMEOUT']);

@@ -13,7 +13,13 @@ const codes = (body: any): string[] => (body.errors ?? []).map((e: any) => e.ext
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
-    env: { BACKEND_RETRIES: '0', BACKEND_DEDUPE: 'off', BACKEND_BREAKER_THRESHOLD: '50', BACKEND_BREAKER_FAILURE_PERCENT: '50', BACKEND_BREAKER_HALF_OPEN_MS: '60000' },
+    env: {
+      BACKEND_RETRIES: '0',
+      BACKEND_DEDUPE: 'off',
+      BACKEND_BREAKER_THRESHOLD: '50',
+      BACKEND_BREAKER_FAILURE_PERCENT: '50',
+      BACKEND_BREAKER_HALF_OPEN_MS: '60000',
+    },
   });
 });
 afterAll(() => stack.close());

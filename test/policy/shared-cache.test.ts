@@ -21,7 +21,11 @@ if (!redisUrl) {
 
 const LISTING = (first: number) => `{ products(first: ${first}) { nodes { id name price { amount currency } } } }`;
 const query = async (bff: BffServer, text: string) => {
-  const response = await bff.yoga.fetch('http://bff.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
+  const response = await bff.yoga.fetch('http://bff.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: text }),
+  });
   return (await response.json()) as { data?: any; errors?: unknown[] };
 };
 
@@ -34,11 +38,18 @@ describe.skipIf(!redisUrl)('the HTTP cache shared through Redis (REDIS_TEST_URL)
   /** Until `bff`'s connection to Redis is up: a listing of a size nobody asked yet is fetched and shows up in Redis. */
   let warmups = 50;
   const whenSharing = (bff: BffServer) =>
-    waitFor('the instance to share its cache through Redis', async () => {
-      const before = (await keys()).length;
-      await query(bff, LISTING(warmups++));
-      return waitFor('the write', async () => (await keys()).length > before, 300).then(() => true, () => false);
-    }, 10_000);
+    waitFor(
+      'the instance to share its cache through Redis',
+      async () => {
+        const before = (await keys()).length;
+        await query(bff, LISTING(warmups++));
+        return waitFor('the write', async () => (await keys()).length > before, 300).then(
+          () => true,
+          () => false,
+        );
+      },
+      10_000,
+    );
 
   beforeAll(async () => {
     redis = new Redis(redisUrl!);
@@ -77,7 +88,13 @@ describe.skipIf(!redisUrl)('the HTTP cache shared through Redis (REDIS_TEST_URL)
   it('never shares what the backend marks private: each instance asks for its own /me', async () => {
     await stack.reset();
     const viewer = async (bff: BffServer) =>
-      (await bff.yoga.fetch('http://bff.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer token-5' }, body: JSON.stringify({ query: '{ viewer { id } }' }) })).json();
+      (
+        await bff.yoga.fetch('http://bff.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer token-5' },
+          body: JSON.stringify({ query: '{ viewer { id } }' }),
+        })
+      ).json();
     expect(await viewer(stack.bff)).toEqual({ data: { viewer: { id: '5' } } });
     expect(await viewer(second)).toEqual({ data: { viewer: { id: '5' } } });
     expect(await stack.backend.users.calls('GET /me')).toBe(2);
@@ -85,7 +102,10 @@ describe.skipIf(!redisUrl)('the HTTP cache shared through Redis (REDIS_TEST_URL)
   });
 
   it('Redis slow: a read waits at most its time box, then the call goes to the backend', async () => {
-    const allowed = await redis.call('DEBUG', 'SLEEP', '0').then(() => true, () => false);
+    const allowed = await redis.call('DEBUG', 'SLEEP', '0').then(
+      () => true,
+      () => false,
+    );
     if (!allowed) {
       console.warn('test/policy/shared-cache.test.ts: this Redis refuses DEBUG SLEEP (enable-debug-command), so the slow-Redis case is not exercised');
       return;

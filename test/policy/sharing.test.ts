@@ -79,7 +79,9 @@ describe('HTTP cache', () => {
     const second = await stack.query('{ product(id: "11") { name } }');
     expect(second.body.data).toEqual(first.body.data);
     expect(await stack.backend.catalog.calls()).toBe(1);
-    expect(first.body.extensions?.fetchPlan).toEqual([expect.objectContaining({ service: 'catalog', call: 'GET /products', ids: 1, source: 'network', attempts: 1 })]);
+    expect(first.body.extensions?.fetchPlan).toEqual([
+      expect.objectContaining({ service: 'catalog', call: 'GET /products', ids: 1, source: 'network', attempts: 1 }),
+    ]);
     expect(second.body.extensions?.fetchPlan).toEqual([expect.objectContaining({ service: 'catalog', source: 'cached' })]);
   });
 

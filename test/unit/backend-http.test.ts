@@ -28,8 +28,21 @@ const scope: RequestScope = { signal: new AbortController().signal, deadline: pe
 const check = checkWith(z.object({ id: z.string(), name: z.string() }));
 /** One attempt, no policy in the way: these tests are about the transport's error mapping. */
 const backendConfig = (url: string): BackendConfig => ({
-  url, timeoutMs: 1000, concurrency: 4, queue: 10, retries: 0, retryBaseMs: 10, retryBudgetPercent: 20, retryBudgetMin: 3,
-  breakerThreshold: 100, breakerHalfOpenMs: 1000, rateLimitRps: 0, cache: false, dedupe: false, batchWindowMs: -1, maxBatchSize: 100,
+  url,
+  timeoutMs: 1000,
+  concurrency: 4,
+  queue: 10,
+  retries: 0,
+  retryBaseMs: 10,
+  retryBudgetPercent: 20,
+  retryBudgetMin: 3,
+  breakerThreshold: 100,
+  breakerHalfOpenMs: 1000,
+  rateLimitRps: 0,
+  cache: false,
+  dedupe: false,
+  batchWindowMs: -1,
+  maxBatchSize: 100,
 });
 
 beforeAll(async () => {

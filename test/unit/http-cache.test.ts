@@ -33,8 +33,21 @@ let server: Server;
 let url: string;
 const scope: RequestScope = { deadline: performance.now() + 600_000, requestId: 'test' };
 const config = (origin: string): BackendConfig => ({
-  url: origin, timeoutMs: 1000, concurrency: 4, queue: 10, retries: 0, retryBaseMs: 10, retryBudgetPercent: 20, retryBudgetMin: 3,
-  breakerThreshold: 100, breakerHalfOpenMs: 1000, rateLimitRps: 0, cache: true, dedupe: false, batchWindowMs: -1, maxBatchSize: 100,
+  url: origin,
+  timeoutMs: 1000,
+  concurrency: 4,
+  queue: 10,
+  retries: 0,
+  retryBaseMs: 10,
+  retryBudgetPercent: 20,
+  retryBudgetMin: 3,
+  breakerThreshold: 100,
+  breakerHalfOpenMs: 1000,
+  rateLimitRps: 0,
+  cache: true,
+  dedupe: false,
+  batchWindowMs: -1,
+  maxBatchSize: 100,
 });
 /** A check that counts its runs (each one a zod parse in real clients). */
 function countingCheck() {

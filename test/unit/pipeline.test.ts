@@ -5,12 +5,15 @@ import { answer, makeCall } from './steps/helpers.js';
 describe('compose', () => {
   it('runs the steps outside in, skipping those left out, and unwinds inside out', async () => {
     const trail: string[] = [];
-    const step = (name: string): Step => (next) => async (call) => {
-      trail.push(`> ${name}`);
-      const result = await next(call);
-      trail.push(`< ${name}`);
-      return result;
-    };
+    const step =
+      (name: string): Step =>
+      (next) =>
+      async (call) => {
+        trail.push(`> ${name}`);
+        const result = await next(call);
+        trail.push(`< ${name}`);
+        return result;
+      };
     const handler = compose([step('a'), undefined, step('b')], async () => {
       trail.push('transport');
       return answer('v');

@@ -4,9 +4,29 @@ import type { GraphQLResponse, Stack } from '../helpers/stack.js';
 export const PLACE_ORDER = /* GraphQL */ `
   mutation PlaceOrder($input: PlaceOrderInput!) {
     placeOrder(input: $input) {
-      order { id status total { amount currency } items { quantity product { id } } }
-      error { code message }
-      steps { call status id }
+      order {
+        id
+        status
+        total {
+          amount
+          currency
+        }
+        items {
+          quantity
+          product {
+            id
+          }
+        }
+      }
+      error {
+        code
+        message
+      }
+      steps {
+        call
+        status
+        id
+      }
       replayed
     }
   }
@@ -23,7 +43,13 @@ export interface Target {
   query: Stack['query'];
 }
 
-export function placeOrder(target: Pick<Target, 'query'>, userId: string | undefined, items: Line[], idempotencyKey: string, extraHeaders: Record<string, string> = {}): Promise<GraphQLResponse> {
+export function placeOrder(
+  target: Pick<Target, 'query'>,
+  userId: string | undefined,
+  items: Line[],
+  idempotencyKey: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<GraphQLResponse> {
   const headers: Record<string, string> = { ...(userId ? { authorization: `Bearer token-${userId}` } : {}), ...extraHeaders };
   return target.query(PLACE_ORDER, { variables: { input: { items, idempotencyKey } }, headers });
 }
@@ -52,7 +78,10 @@ export async function productsInStock(target: Pick<Target, 'mocks'>, count: numb
   const ids = Array.from({ length: 100 }, (_, i) => String(from + i));
   const response = await fetch(`${target.mocks.urls.inventory}/stock?productIds=${ids.join(',')}`);
   const { items } = (await response.json()) as { items: Array<{ productId: string; available: number }> };
-  const found = items.filter((s) => s.available >= min).map((s) => s.productId).sort((a, b) => Number(a) - Number(b));
+  const found = items
+    .filter((s) => s.available >= min)
+    .map((s) => s.productId)
+    .sort((a, b) => Number(a) - Number(b));
   if (found.length < count) throw new Error(`only ${found.length} products from ${from} have ${min}+ units; the test needs ${count}`);
   return found.slice(0, count);
 }

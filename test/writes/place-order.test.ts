@@ -28,12 +28,27 @@ describe('placeOrder: the happy path', () => {
   it('creates the order and holds the stock, answers at once, and sends the confirmation afterwards', async () => {
     const [p1, p2] = [products[0]!, products[1]!];
     const before = [await stockOf(stack, p1), await stockOf(stack, p2)];
-    const { status, body } = await placeOrder(stack, '101', [{ productId: p1, quantity: 2 }, { productId: p2, quantity: 1 }], 'happy-1');
+    const { status, body } = await placeOrder(
+      stack,
+      '101',
+      [
+        { productId: p1, quantity: 2 },
+        { productId: p2, quantity: 1 },
+      ],
+      'happy-1',
+    );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     const result = body.data.placeOrder;
     expect(result).toMatchObject({
-      order: { id: expect.any(String), status: 'placed', items: [{ quantity: 2, product: { id: p1 } }, { quantity: 1, product: { id: p2 } }] },
+      order: {
+        id: expect.any(String),
+        status: 'placed',
+        items: [
+          { quantity: 2, product: { id: p1 } },
+          { quantity: 1, product: { id: p2 } },
+        ],
+      },
       error: null,
       steps: [
         { call: 'CREATE_ORDER', status: 'SUCCEEDED', id: result.order.id },
@@ -73,7 +88,11 @@ describe('placeOrder: the happy path', () => {
   it('users down (the viewer cannot be identified): TEMPORARILY_UNAVAILABLE as data, nothing written', async () => {
     await stack.backend.users.setFaults({ errorRate: 1, errorStatus: 503, routes: ['GET /me'] });
     const { body } = await placeOrder(stack, '115', [{ productId: products[3]!, quantity: 1 }], 'users-down-1');
-    expect(body).toEqual({ data: { placeOrder: expect.objectContaining({ order: null, error: expect.objectContaining({ code: 'TEMPORARILY_UNAVAILABLE' }), steps: [], replayed: false }) } });
+    expect(body).toEqual({
+      data: {
+        placeOrder: expect.objectContaining({ order: null, error: expect.objectContaining({ code: 'TEMPORARILY_UNAVAILABLE' }), steps: [], replayed: false }),
+      },
+    });
     expect(await stack.backend.orders.calls()).toBe(0);
     expect(await stack.backend.inventory.calls()).toBe(0);
   });

@@ -113,11 +113,16 @@ describe.skipIf(!redisUrl)('the durable queue (BullMQ on REDIS_TEST_URL)', () =>
       // which does not apply to compensations.
       await stack.backend.orders.setFaults({ errorCount: 15, errorStatus: 503, routes: ['POST /orders/:id/cancel'] });
       const { body } = await placeOrder(stack, '303', items, 'redis-compensation-1', { 'x-request-timeout-ms': '1000' });
-      expect(body.data.placeOrder).toMatchObject({ error: { code: 'OUT_OF_STOCK' }, steps: [{ call: 'CREATE_ORDER', status: 'COMPENSATING' }, { status: 'FAILED' }] });
+      expect(body.data.placeOrder).toMatchObject({
+        error: { code: 'OUT_OF_STOCK' },
+        steps: [{ call: 'CREATE_ORDER', status: 'COMPENSATING' }, { status: 'FAILED' }],
+      });
       const orderId = body.data.placeOrder.steps[0].id;
       await waitFor(
         'the order cancelled',
-        async () => (await (await fetch(`${stack.mocks.urls.orders}/orders/${orderId}`, { headers: { authorization: 'Bearer token-303' } })).json()).status === 'cancelled',
+        async () =>
+          (await (await fetch(`${stack.mocks.urls.orders}/orders/${orderId}`, { headers: { authorization: 'Bearer token-303' } })).json()).status ===
+          'cancelled',
         15_000,
       );
       expect((await stack.bff.writes.queue.stats()).deadLettered).toBe(0);
@@ -187,7 +192,11 @@ describe('the BFF process', () => {
     const bff = startBffProcess({ PORT: '0', DELIVERY_QUEUE: 'memory', ...urls });
     try {
       await bff.url();
-      const warning = bff.output().split('\n').filter((line) => line.includes('NOT durable')).map((line) => JSON.parse(line));
+      const warning = bff
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('NOT durable'))
+        .map((line) => JSON.parse(line));
       expect(warning).toEqual([expect.objectContaining({ level: 40, msg: expect.stringContaining('Set REDIS_URL') })]);
     } finally {
       bff.child.kill('SIGKILL');

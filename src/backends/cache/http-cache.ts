@@ -105,7 +105,19 @@ export class HttpCache {
     }
     const value = this.options.freeze ? deepFreeze(answer.value) : answer.value;
     const body = answer.text ?? '';
-    this.keep(call, { policy, freshUntil: freshUntil(policy, answer.headers), check: call.check, value, status: answer.status, size: body.length, body: this.options.shared ? body : undefined }, keepMs);
+    this.keep(
+      call,
+      {
+        policy,
+        freshUntil: freshUntil(policy, answer.headers),
+        check: call.check,
+        value,
+        status: answer.status,
+        size: body.length,
+        body: this.options.shared ? body : undefined,
+      },
+      keepMs,
+    );
     if (this.options.shared && !request.headers.authorization) this.share(call.url, { policy: policy.toObject(), status: answer.status, body }, keepMs);
     return answer;
   }
@@ -146,7 +158,15 @@ export class HttpCache {
       return undefined; // stored by an instance with another idea of the shape: not an answer here
     }
     const policy = CachePolicy.fromObject(shared.policy);
-    const entry: LocalEntry = { policy, freshUntil: freshUntil(policy, policy.responseHeaders()), check: call.check, value: this.options.freeze ? deepFreeze(value) : value, status: shared.status, size: shared.body.length, body: shared.body };
+    const entry: LocalEntry = {
+      policy,
+      freshUntil: freshUntil(policy, policy.responseHeaders()),
+      check: call.check,
+      value: this.options.freeze ? deepFreeze(value) : value,
+      status: shared.status,
+      size: shared.body.length,
+      body: shared.body,
+    };
     this.keep(call, entry, policy.timeToLive() + REVALIDATION_WINDOW_MS);
     return entry;
   }

@@ -87,7 +87,8 @@ export class RedisCacheStore implements CacheStore<SharedEntry> {
 function parseEntry(text: string): SharedEntry | undefined {
   try {
     const entry = JSON.parse(text) as Partial<SharedEntry>;
-    if (entry && typeof entry.policy === 'object' && entry.policy !== null && typeof entry.status === 'number' && typeof entry.body === 'string') return entry as SharedEntry;
+    if (entry && typeof entry.policy === 'object' && entry.policy !== null && typeof entry.status === 'number' && typeof entry.body === 'string')
+      return entry as SharedEntry;
   } catch {
     // not ours
   }

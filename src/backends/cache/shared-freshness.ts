@@ -14,4 +14,3 @@ export function sharedFreshness(cacheControl: string | undefined): number {
   const seconds = Number(directives.get('s-maxage') ?? directives.get('max-age'));
   return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
 }
-

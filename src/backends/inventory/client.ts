@@ -31,7 +31,13 @@ export class InventoryClient {
 
   async getStock(productIds: readonly string[]): Promise<BulkAnswer<StockDto>> {
     const path = '/stock';
-    return bulkAnswer('inventory', path, productIds, await this.http.items(this.scope, { path, idsParam: 'productIds', ids: productIds }, checkStock), this.report);
+    return bulkAnswer(
+      'inventory',
+      path,
+      productIds,
+      await this.http.items(this.scope, { path, idsParam: 'productIds', ids: productIds }, checkStock),
+      this.report,
+    );
   }
 
   /**
@@ -49,7 +55,12 @@ export class InventoryClient {
    * transport retries only calls that carry a key, so it carries one.
    */
   async release(id: string, idempotencyKey: string): Promise<boolean> {
-    const request = { method: 'DELETE' as const, path: `/reservations/${encodeURIComponent(id)}`, headers: { 'idempotency-key': idempotencyKey }, nullOn: [404] };
+    const request = {
+      method: 'DELETE' as const,
+      path: `/reservations/${encodeURIComponent(id)}`,
+      headers: { 'idempotency-key': idempotencyKey },
+      nullOn: [404],
+    };
     return (await this.http.json(this.scope, request, ignoreBody)) !== null;
   }
 }

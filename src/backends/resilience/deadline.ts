@@ -148,10 +148,13 @@ export class Deadline {
         clearTimeout(timer);
         reject(reason);
       });
-      const timer = setTimeout(() => {
-        unlink();
-        resolve();
-      }, Math.max(0, Math.ceil(ms)));
+      const timer = setTimeout(
+        () => {
+          unlink();
+          resolve();
+        },
+        Math.max(0, Math.ceil(ms)),
+      );
     });
   }
 
@@ -199,7 +202,10 @@ export class AttemptTimer {
   /** Why the signal fired, once it has. */
   cause: 'timeout' | 'budget' | 'abandoned' | undefined;
 
-  constructor(deadline: Deadline, readonly timeoutMs: number) {
+  constructor(
+    deadline: Deadline,
+    readonly timeoutMs: number,
+  ) {
     this.#deadline = deadline;
     this.#ends = performance.now() + timeoutMs;
     this.#unlink = deadline.onAbandon((reason) => this.#abort('abandoned', reason));

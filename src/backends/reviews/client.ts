@@ -38,6 +38,12 @@ export class ReviewsClient {
 
   async getByAuthors(authorIds: readonly string[]): Promise<BulkAnswer<ReviewDto>> {
     const path = '/reviews';
-    return bulkAnswer('reviews', path, authorIds, await this.http.items(this.scope, { path, idsParam: 'authorIds', ids: authorIds }, checkByAuthor), this.report);
+    return bulkAnswer(
+      'reviews',
+      path,
+      authorIds,
+      await this.http.items(this.scope, { path, idsParam: 'authorIds', ids: authorIds }, checkByAuthor),
+      this.report,
+    );
   }
 }

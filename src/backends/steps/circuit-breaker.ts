@@ -63,11 +63,14 @@ export function createBreaker(options: BreakerOptions, logger: Logger, observer:
  * The circuit breaker, inside the retries so it sees every attempt and, once open, stops them:
  * an open circuit fails at once with BACKEND_CIRCUIT_OPEN and sends nothing.
  */
-export const circuitBreaker = (service: ServiceName, breaker: CircuitBreakerPolicy): Step => (next) => async (call) => {
-  try {
-    return await breaker.execute(() => next(call));
-  } catch (error) {
-    if (error instanceof BrokenCircuitError) throw new BackendError(service, 'BACKEND_CIRCUIT_OPEN', 'circuit open: failing fast', { cause: error });
-    throw error;
-  }
-};
+export const circuitBreaker =
+  (service: ServiceName, breaker: CircuitBreakerPolicy): Step =>
+  (next) =>
+  async (call) => {
+    try {
+      return await breaker.execute(() => next(call));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) throw new BackendError(service, 'BACKEND_CIRCUIT_OPEN', 'circuit open: failing fast', { cause: error });
+      throw error;
+    }
+  };

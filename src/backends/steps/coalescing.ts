@@ -9,21 +9,24 @@ import { pathAndQuery, queryString } from '../request.js';
  * through dedupe (the next steps). The answer merges the chunks' items: it may hold more than
  * was asked for, so callers map by key.
  */
-export const coalescing = (coalescer: Coalescer): Step => (next) => async (call) => {
-  if (!call.bulk) return next(call);
-  const { request } = call;
-  const { param } = call.bulk;
-  const ids = (request.query?.[param] ?? []) as readonly string[];
-  const endpoint = `${request.path}${queryString({ ...request.query, [param]: undefined })} ${param}`;
-  const chunks = await coalescer.chunksFor(endpoint, ids);
-  const answers = await Promise.all(
-    chunks.map((chunk) => {
-      const chunkRequest = { ...request, query: { ...request.query, [param]: chunk } };
-      return next({ ...call, bulk: undefined, request: chunkRequest, url: pathAndQuery(chunkRequest) });
-    }),
-  );
-  return merged(answers);
-};
+export const coalescing =
+  (coalescer: Coalescer): Step =>
+  (next) =>
+  async (call) => {
+    if (!call.bulk) return next(call);
+    const { request } = call;
+    const { param } = call.bulk;
+    const ids = (request.query?.[param] ?? []) as readonly string[];
+    const endpoint = `${request.path}${queryString({ ...request.query, [param]: undefined })} ${param}`;
+    const chunks = await coalescer.chunksFor(endpoint, ids);
+    const answers = await Promise.all(
+      chunks.map((chunk) => {
+        const chunkRequest = { ...request, query: { ...request.query, [param]: chunk } };
+        return next({ ...call, bulk: undefined, request: chunkRequest, url: pathAndQuery(chunkRequest) });
+      }),
+    );
+    return merged(answers);
+  };
 
 function merged(answers: Answer[]): Answer {
   if (answers.length === 1) return answers[0]!;

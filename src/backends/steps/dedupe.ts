@@ -6,13 +6,16 @@ import type { SharedCalls } from '../resilience/shared-calls.js';
  * it runs under a lifetime of its own, the latest deadline among those waiting, and each
  * participant waits only until its own deadline.
  */
-export const dedupe = (shared: SharedCalls<Answer>): Step => (next) => (call) => {
-  if ((call.request.method ?? 'GET') !== 'GET') return next(call);
-  const key = dedupeKey(call);
-  const { promise, joined } = shared.run(key, call.deadline, (lifetime) => next({ ...call, deadline: lifetime }));
-  call.events.shared(key, joined);
-  return promise;
-};
+export const dedupe =
+  (shared: SharedCalls<Answer>): Step =>
+  (next) =>
+  (call) => {
+    if ((call.request.method ?? 'GET') !== 'GET') return next(call);
+    const key = dedupeKey(call);
+    const { promise, joined } = shared.run(key, call.deadline, (lifetime) => next({ ...call, deadline: lifetime }));
+    call.events.shared(key, joined);
+    return promise;
+  };
 
 /**
  * Identical means same method, path, query and credentials: two users' calls never share,

@@ -10,34 +10,37 @@ import type { BackendRequest, Sent } from '../request.js';
  * metrics, spans: src/observability/backend-observer.ts), and a failure gets one log line.
  * After coalescing, so each chunk of a bulk lookup is a call of its own, as the backend sees it.
  */
-export const reported = ({ observer, logger }: { observer: CallObserver; logger: Logger }): Step => (next) => async (call) => {
-  const started = performance.now();
-  const events = observer.begin(call.scope, call.request, countIds(call.request));
-  call.scope.freshness?.began();
-  try {
-    const answer = await next({ ...call, events });
-    events.succeeded(answer.cached);
-    call.scope.freshness?.answered(freshForSeconds(answer));
-    return answer;
-  } catch (error) {
-    events.failed(error);
-    // A caller who hung up is not a backend failure: debug, or a disconnect storm floods the log.
-    const aborted = !(error instanceof BackendError);
-    logger[aborted ? 'debug' : 'warn'](
-      {
-        reqId: call.scope.requestId,
-        trace_id: events.traceId,
-        span_id: events.spanId,
-        path: call.request.path,
-        ms: Math.round(performance.now() - started),
-        code: aborted ? 'ABORTED' : error.code,
-        err: error,
-      },
-      aborted ? 'backend call abandoned: the caller left' : 'backend call failed',
-    );
-    throw error;
-  }
-};
+export const reported =
+  ({ observer, logger }: { observer: CallObserver; logger: Logger }): Step =>
+  (next) =>
+  async (call) => {
+    const started = performance.now();
+    const events = observer.begin(call.scope, call.request, countIds(call.request));
+    call.scope.freshness?.began();
+    try {
+      const answer = await next({ ...call, events });
+      events.succeeded(answer.cached);
+      call.scope.freshness?.answered(freshForSeconds(answer));
+      return answer;
+    } catch (error) {
+      events.failed(error);
+      // A caller who hung up is not a backend failure: debug, or a disconnect storm floods the log.
+      const aborted = !(error instanceof BackendError);
+      logger[aborted ? 'debug' : 'warn'](
+        {
+          reqId: call.scope.requestId,
+          trace_id: events.traceId,
+          span_id: events.spanId,
+          path: call.request.path,
+          ms: Math.round(performance.now() - started),
+          code: aborted ? 'ABORTED' : error.code,
+          err: error,
+        },
+        aborted ? 'backend call abandoned: the caller left' : 'backend call failed',
+      );
+      throw error;
+    }
+  };
 
 function countIds(request: BackendRequest): number | undefined {
   let ids: number | undefined;

@@ -21,31 +21,42 @@ export interface RetriesOptions {
  * withRetries: retryable failures only, within the retry budget and the deadline. Every call
  * that passes counts in the budget's calls in flight, retried or not.
  */
-export const retries = (options: RetriesOptions): Step => (next) => async (call) => {
-  const done = options.budget.callStarted();
-  try {
-    if (options.retries === 0 || !isIdempotent(call.request)) return await next(call);
-    return await withRetries(
-      {
-        retries: options.retries,
-        baseMs: options.baseMs,
-        maxMs: options.maxMs,
-        budget: options.budget,
-        onRetry: (n, delayMs, error) => {
-          call.events.retrying(n, delayMs, error);
-          options.logger.info(
-            { reqId: call.scope.requestId, trace_id: call.events.traceId, path: call.request.path, retry: n, delayMs: Math.round(delayMs), code: error.code, status: error.status },
-            'retrying backend call',
-          );
+export const retries =
+  (options: RetriesOptions): Step =>
+  (next) =>
+  async (call) => {
+    const done = options.budget.callStarted();
+    try {
+      if (options.retries === 0 || !isIdempotent(call.request)) return await next(call);
+      return await withRetries(
+        {
+          retries: options.retries,
+          baseMs: options.baseMs,
+          maxMs: options.maxMs,
+          budget: options.budget,
+          onRetry: (n, delayMs, error) => {
+            call.events.retrying(n, delayMs, error);
+            options.logger.info(
+              {
+                reqId: call.scope.requestId,
+                trace_id: call.events.traceId,
+                path: call.request.path,
+                retry: n,
+                delayMs: Math.round(delayMs),
+                code: error.code,
+                status: error.status,
+              },
+              'retrying backend call',
+            );
+          },
         },
-      },
-      call.deadline,
-      () => next(call),
-    );
-  } finally {
-    done();
-  }
-};
+        call.deadline,
+        () => next(call),
+      );
+    } finally {
+      done();
+    }
+  };
 
 export function isIdempotent(request: BackendRequest): boolean {
   return (request.method ?? 'GET') === 'GET' || request.headers?.['idempotency-key'] !== undefined;

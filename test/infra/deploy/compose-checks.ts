@@ -8,17 +8,20 @@ import { SCALE_PROFILE, servicesInProfile } from './profile.js';
 export const HAPROXY_IMAGE_CONFIG = '/usr/local/etc/haproxy/haproxy.cfg';
 export const REDIS_PORT = '6379';
 
-const stringEnv = (svc: Obj): Record<string, string> =>
-  Object.fromEntries(Object.entries(envOf(svc)).filter((e): e is [string, string] => e[1] !== null));
+const stringEnv = (svc: Obj): Record<string, string> => Object.fromEntries(Object.entries(envOf(svc)).filter((e): e is [string, string] => e[1] !== null));
 
 const dependsOn = (svc: Obj): Record<string, string> =>
-  isObj(svc.depends_on) ? Object.fromEntries(Object.entries(svc.depends_on).map(([k, v]) => [k, isObj(v) ? String(v.condition ?? 'service_started') : 'service_started'])) : {};
+  isObj(svc.depends_on)
+    ? Object.fromEntries(Object.entries(svc.depends_on).map(([k, v]) => [k, isObj(v) ? String(v.condition ?? 'service_started') : 'service_started']))
+    : {};
 
 /** The scale profile's BFFs: its services running the bff's image. */
 export function replicasOf(data: Obj): string[] {
   const all = services(data);
   const image = all[BFF]?.image;
-  return servicesInProfile(data, SCALE_PROFILE).filter((name) => all[name]?.image === image).sort();
+  return servicesInProfile(data, SCALE_PROFILE)
+    .filter((name) => all[name]?.image === image)
+    .sort();
 }
 
 /** The profile's service running `image` (`haproxy:`, `redis:`), if exactly one does. */
@@ -79,7 +82,8 @@ export function checkReplicas(data: Obj, shutdownGraceDefaultMs: number): string
     }
     const grace = svc.stop_grace_period === undefined ? null : parseDuration(String(svc.stop_grace_period));
     const drain = Number(env.SHUTDOWN_GRACE_MS ?? shutdownGraceDefaultMs);
-    if (grace === null || grace < drain + 5_000) p.push(`${name}: stop_grace_period ${String(svc.stop_grace_period ?? 'unset')} leaves under 5s beyond SHUTDOWN_GRACE_MS (${drain} ms)`);
+    if (grace === null || grace < drain + 5_000)
+      p.push(`${name}: stop_grace_period ${String(svc.stop_grace_period ?? 'unset')} leaves under 5s beyond SHUTDOWN_GRACE_MS (${drain} ms)`);
   }
   return p;
 }
@@ -119,10 +123,14 @@ export function checkLoadBalancer(data: Obj, configText: string): string[] {
 
   const port = (bind: string | undefined) => bind?.split(':').pop() ?? '';
   const published = publishedPorts(svc);
-  for (const [what, bind] of [['frontend graphql', directives(section(sections, 'frontend', 'graphql'), 'bind')[0]?.[1]], ['frontend stats', directives(section(sections, 'frontend', 'stats'), 'bind')[0]?.[1]]] as const) {
+  for (const [what, bind] of [
+    ['frontend graphql', directives(section(sections, 'frontend', 'graphql'), 'bind')[0]?.[1]],
+    ['frontend stats', directives(section(sections, 'frontend', 'stats'), 'bind')[0]?.[1]],
+  ] as const) {
     const container = port(bind === undefined ? undefined : substitute(bind));
     if (!container) p.push(`${name}: ${what} has no bind port`);
-    else if (!published.some((m) => m.container === container && m.ip === '127.0.0.1')) p.push(`${name}: ${what} listens on ${container}, which is not published on 127.0.0.1`);
+    else if (!published.some((m) => m.container === container && m.ip === '127.0.0.1'))
+      p.push(`${name}: ${what} listens on ${container}, which is not published on 127.0.0.1`);
   }
   const statsPort = port(substitute(directives(section(sections, 'frontend', 'stats'), 'bind')[0]?.[1] ?? ''));
   const test = isObj(svc.healthcheck) && Array.isArray(svc.healthcheck.test) ? svc.healthcheck.test.map(String) : [];
@@ -149,7 +157,8 @@ export function checkHealthCheckConfig(configText: string, requestTimeoutMs: num
   const p: string[] = [];
   if (hc.method !== 'GET' || hc.path !== '/ready') p.push(`backend bff: option httpchk should be GET /ready, is ${hc.method ?? '?'} ${hc.path ?? '?'}`);
   if (hc.expectStatus !== '200') p.push(`backend bff: http-check expect status should be 200, is ${hc.expectStatus ?? 'unset'}`);
-  if (hc.interMs === undefined || hc.interMs > 1000) p.push(`backend bff: check inter ${hc.interMs ?? 'unset'} ms; at most 1000 ms so a dead instance is out quickly`);
+  if (hc.interMs === undefined || hc.interMs > 1000)
+    p.push(`backend bff: check inter ${hc.interMs ?? 'unset'} ms; at most 1000 ms so a dead instance is out quickly`);
   if (hc.fall === undefined || hc.fall < 2) p.push(`backend bff: fall ${hc.fall ?? 'unset'}; at least 2, so one slow check does not take an instance out`);
   if (hc.servers.length === 0) p.push('backend bff: no servers');
   const defaults = section(sections, 'defaults');
@@ -172,10 +181,12 @@ export function checkRedis(data: Obj): string[] {
   const p: string[] = [];
   if (!PINNED('redis').test(String(svc.image))) p.push(`${name}: image ${String(svc.image)} is not pinned to a release (redis:X.Y.Z[-alpine])`);
   const test = isObj(svc.healthcheck) && Array.isArray(svc.healthcheck.test) ? svc.healthcheck.test.map(String) : [];
-  if (test[0] !== 'CMD' || !test.includes('redis-cli') || !test.includes('ping')) p.push(`${name}: healthcheck should be ["CMD", "redis-cli", "ping"], is ${JSON.stringify(test)}`);
+  if (test[0] !== 'CMD' || !test.includes('redis-cli') || !test.includes('ping'))
+    p.push(`${name}: healthcheck should be ["CMD", "redis-cli", "ping"], is ${JSON.stringify(test)}`);
   const command = Array.isArray(svc.command) ? svc.command.map(String) : String(svc.command ?? '').split(/\s+/);
   const policy = command[command.indexOf('--maxmemory-policy') + 1];
-  if (!command.includes('--maxmemory-policy') || policy !== 'noeviction') p.push(`${name}: --maxmemory-policy should be noeviction (BullMQ's jobs must not be evicted), is ${policy ?? 'unset'}`);
+  if (!command.includes('--maxmemory-policy') || policy !== 'noeviction')
+    p.push(`${name}: --maxmemory-policy should be noeviction (BullMQ's jobs must not be evicted), is ${policy ?? 'unset'}`);
   if (publishedPorts(svc).length > 0) p.push(`${name}: published; only the replicas need it`);
   return p;
 }

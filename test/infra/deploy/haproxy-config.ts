@@ -19,7 +19,21 @@ export interface HaproxySection {
   readonly lines: readonly string[][];
 }
 
-const SECTION_KINDS = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'resolvers', 'peers', 'userlist', 'mailers', 'cache', 'program', 'http-errors', 'ring']);
+const SECTION_KINDS = new Set([
+  'global',
+  'defaults',
+  'frontend',
+  'backend',
+  'listen',
+  'resolvers',
+  'peers',
+  'userlist',
+  'mailers',
+  'cache',
+  'program',
+  'http-errors',
+  'ring',
+]);
 
 /** Words of one line: spaces separate, double quotes group (and are dropped), `#` starts a comment. */
 function words(line: string): string[] {

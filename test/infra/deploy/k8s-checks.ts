@@ -107,7 +107,9 @@ export function podEnv(objects: readonly K8sObject[]): PodEnv {
 
 /** Every name the BFF's pod sets is one the BFF reads (`accepted`), apart from `exempt`. */
 export function checkEnvNames(env: PodEnv, accepted: ReadonlySet<string>, exempt: readonly string[] = []): string[] {
-  return env.names.filter((n) => !accepted.has(n) && !exempt.includes(n)).map((n) => `the BFF's pod sets ${n}, which the BFF does not read (a typo, or a setting that does nothing)`);
+  return env.names
+    .filter((n) => !accepted.has(n) && !exempt.includes(n))
+    .map((n) => `the BFF's pod sets ${n}, which the BFF does not read (a typo, or a setting that does nothing)`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,15 +137,19 @@ export function checkImageAgreement(objects: readonly K8sObject[], image: ImageF
   const service = find(objects, 'Service', BFF_DEPLOYMENT);
   if (!service) p.push(`no Service ${BFF_DEPLOYMENT}`);
   else {
-    if (!isSubset(service.spec?.selector, bff.pod.metadata?.labels) || Object.keys(service.spec?.selector ?? {}).length === 0) p.push(`${label(service)}: its selector does not select the BFF's pods`);
+    if (!isSubset(service.spec?.selector, bff.pod.metadata?.labels) || Object.keys(service.spec?.selector ?? {}).length === 0)
+      p.push(`${label(service)}: its selector does not select the BFF's pods`);
     for (const sp of service.spec?.ports ?? []) {
-      if (containerPort(bff.container, sp.targetPort ?? sp.port) !== port) p.push(`${label(service)}: port ${sp.port} goes to ${String(sp.targetPort)}, not the BFF's port ${port}`);
+      if (containerPort(bff.container, sp.targetPort ?? sp.port) !== port)
+        p.push(`${label(service)}: port ${sp.port} goes to ${String(sp.targetPort)}, not the BFF's port ${port}`);
     }
   }
   const sc = { ...bff.pod.spec?.securityContext, ...bff.container.securityContext };
   if (image.uid === undefined) p.push(`the image's USER ${image.user ?? '(none)'} has no known uid`);
-  else if (sc.runAsUser !== image.uid) p.push(`${where}: runs as uid ${sc.runAsUser ?? '(the image\'s, by name)'}, the image's USER ${image.user} is uid ${image.uid}`);
-  if (image.gid !== undefined && sc.runAsGroup !== undefined && sc.runAsGroup !== image.gid) p.push(`${where}: runs as gid ${sc.runAsGroup}, the image's user has gid ${image.gid}`);
+  else if (sc.runAsUser !== image.uid)
+    p.push(`${where}: runs as uid ${sc.runAsUser ?? "(the image's, by name)"}, the image's USER ${image.user} is uid ${image.uid}`);
+  if (image.gid !== undefined && sc.runAsGroup !== undefined && sc.runAsGroup !== image.gid)
+    p.push(`${where}: runs as gid ${sc.runAsGroup}, the image's user has gid ${image.gid}`);
   const probes: [string, string][] = [
     ['livenessProbe', LIVENESS_PATH],
     ['readinessProbe', READINESS_PATH],
@@ -232,7 +238,9 @@ export function checkTermination(objects: readonly K8sObject[], env: PodEnv, def
   const needMs = (sleepS ?? 0) * 1000 + grace + attempt;
   const tgps = bff.pod.spec?.terminationGracePeriodSeconds ?? 30;
   if (tgps * 1000 <= needMs) {
-    p.push(`${label(bff.deployment)}: terminationGracePeriodSeconds ${tgps} s is not more than preStop ${sleepS ?? 0} s + SHUTDOWN_GRACE_MS ${grace} ms + DELIVERY_ATTEMPT_TIMEOUT_MS ${attempt} ms`);
+    p.push(
+      `${label(bff.deployment)}: terminationGracePeriodSeconds ${tgps} s is not more than preStop ${sleepS ?? 0} s + SHUTDOWN_GRACE_MS ${grace} ms + DELIVERY_ATTEMPT_TIMEOUT_MS ${attempt} ms`,
+    );
   }
   return p;
 }
@@ -279,12 +287,16 @@ export function checkScaling(objects: readonly K8sObject[]): string[] {
   if (!bff) return [`no Deployment ${BFF_DEPLOYMENT}`];
   const p: string[] = [];
   const labels = bff.pod.metadata?.labels;
-  if (bff.deployment.spec?.replicas !== undefined) p.push(`${label(bff.deployment)}: sets replicas (${bff.deployment.spec.replicas}); the HPA owns the count, and apply would reset it`);
+  if (bff.deployment.spec?.replicas !== undefined)
+    p.push(`${label(bff.deployment)}: sets replicas (${bff.deployment.spec.replicas}); the HPA owns the count, and apply would reset it`);
   if (!isSubset(bff.deployment.spec?.selector?.matchLabels, labels)) p.push(`${label(bff.deployment)}: its selector does not match its own pods`);
-  const hpas = ofKind(objects, 'HorizontalPodAutoscaler').filter((h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === bff.deployment.metadata.name);
+  const hpas = ofKind(objects, 'HorizontalPodAutoscaler').filter(
+    (h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === bff.deployment.metadata.name,
+  );
   if (hpas.length !== 1) p.push(`${hpas.length} HorizontalPodAutoscalers scale ${label(bff.deployment)}, expected 1`);
   for (const hpa of hpas) {
-    if (hpa.spec.scaleTargetRef.apiVersion !== 'apps/v1') p.push(`${label(hpa)}: scaleTargetRef.apiVersion ${hpa.spec.scaleTargetRef.apiVersion}, expected apps/v1`);
+    if (hpa.spec.scaleTargetRef.apiVersion !== 'apps/v1')
+      p.push(`${label(hpa)}: scaleTargetRef.apiVersion ${hpa.spec.scaleTargetRef.apiVersion}, expected apps/v1`);
     const min = hpa.spec.minReplicas ?? 1;
     if (min < 2) p.push(`${label(hpa)}: minReplicas ${min}: one pod is one failure from an outage`);
     if (!(hpa.spec.maxReplicas > min)) p.push(`${label(hpa)}: maxReplicas ${hpa.spec.maxReplicas} leaves no room to scale above ${min}`);
@@ -293,12 +305,16 @@ export function checkScaling(objects: readonly K8sObject[]): string[] {
     if (cpu?.resource?.target?.type !== 'Utilization' || !(u > 0 && u <= 100)) p.push(`${label(hpa)}: no CPU utilisation target in (0, 100]`);
   }
   if (!bff.container.resources?.requests?.cpu) p.push(`${label(bff.deployment)}: no CPU request: the HPA cannot compute utilisation`);
-  const pdbs = ofKind(objects, 'PodDisruptionBudget').filter((d) => isSubset(d.spec?.selector?.matchLabels, labels) && Object.keys(d.spec?.selector?.matchLabels ?? {}).length > 0);
+  const pdbs = ofKind(objects, 'PodDisruptionBudget').filter(
+    (d) => isSubset(d.spec?.selector?.matchLabels, labels) && Object.keys(d.spec?.selector?.matchLabels ?? {}).length > 0,
+  );
   if (pdbs.length !== 1) p.push(`${pdbs.length} PodDisruptionBudgets cover the BFF's pods, expected 1`);
   for (const pdb of pdbs) {
     const minReplicas = hpas[0]?.spec?.minReplicas ?? 1;
-    if (pdb.spec.minAvailable !== undefined && !(Number(pdb.spec.minAvailable) < minReplicas)) p.push(`${label(pdb)}: minAvailable ${pdb.spec.minAvailable} with ${minReplicas} pods blocks every drain`);
-    if (pdb.spec.maxUnavailable !== undefined && !(Number(pdb.spec.maxUnavailable) >= 1)) p.push(`${label(pdb)}: maxUnavailable ${pdb.spec.maxUnavailable} blocks every drain`);
+    if (pdb.spec.minAvailable !== undefined && !(Number(pdb.spec.minAvailable) < minReplicas))
+      p.push(`${label(pdb)}: minAvailable ${pdb.spec.minAvailable} with ${minReplicas} pods blocks every drain`);
+    if (pdb.spec.maxUnavailable !== undefined && !(Number(pdb.spec.maxUnavailable) >= 1))
+      p.push(`${label(pdb)}: maxUnavailable ${pdb.spec.maxUnavailable} blocks every drain`);
   }
   return p;
 }
@@ -319,7 +335,13 @@ export interface Destination {
 }
 
 /** The cluster DNS every pod needs for names (kube-dns, as most clusters label it). */
-export const CLUSTER_DNS: Destination[] = (['UDP', 'TCP'] as const).map((protocol) => ({ what: 'cluster DNS', port: 53, protocol, namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }));
+export const CLUSTER_DNS: Destination[] = (['UDP', 'TCP'] as const).map((protocol) => ({
+  what: 'cluster DNS',
+  port: 53,
+  protocol,
+  namespace: 'kube-system',
+  podLabels: { 'k8s-app': 'kube-dns' },
+}));
 
 /**
  * Where a URL leads, seen from `namespace`: a Service of this overlay (its pods and target
@@ -347,7 +369,8 @@ export function destinationOf(what: string, url: string, namespace: string, obje
   if (!workload) return `${what}: no pods of this overlay are selected by Service ${name}`;
   const pod = podTemplate(workload);
   const target = sp.targetPort ?? sp.port;
-  const containerPortNumber = typeof target === 'number' ? target : (pod.spec.containers ?? []).map((c: any) => containerPort(c, target)).find((n: unknown) => n !== undefined);
+  const containerPortNumber =
+    typeof target === 'number' ? target : (pod.spec.containers ?? []).map((c: any) => containerPort(c, target)).find((n: unknown) => n !== undefined);
   if (containerPortNumber === undefined) return `${what}: Service ${name} targets port ${String(target)}, which ${label(workload)} does not have`;
   return { what, port: containerPortNumber, protocol: 'TCP', namespace: ns, podLabels: pod.metadata?.labels ?? {} };
 }
@@ -368,7 +391,8 @@ function peerIncludes(peer: any, d: Destination, namespace: string): boolean {
   return true;
 }
 
-const portIncludes = (entry: any, d: Destination) => (entry.protocol ?? 'TCP') === d.protocol && (entry.port === d.port || (entry.endPort !== undefined && entry.port <= d.port && d.port <= entry.endPort));
+const portIncludes = (entry: any, d: Destination) =>
+  (entry.protocol ?? 'TCP') === d.protocol && (entry.port === d.port || (entry.endPort !== undefined && entry.port <= d.port && d.port <= entry.endPort));
 
 /**
  * Least privilege for the BFF's pods: some policy selects them for both directions (so
@@ -395,13 +419,20 @@ export function checkNetworkPolicies(objects: readonly K8sObject[], destinations
       const served = destinations.filter((d) => peerIncludes(peer, d, namespace));
       if (served.length === 0) p.push(`${where}: ${JSON.stringify(peer)} is none of the BFF's destinations`);
       for (const entry of ports) {
-        if (!served.some((d) => portIncludes(entry, d))) p.push(`${where}: port ${entry.protocol ?? 'TCP'} ${entry.port}${entry.endPort ? `-${entry.endPort}` : ''} to ${JSON.stringify(peer)} serves none of them`);
+        if (!served.some((d) => portIncludes(entry, d)))
+          p.push(
+            `${where}: port ${entry.protocol ?? 'TCP'} ${entry.port}${entry.endPort ? `-${entry.endPort}` : ''} to ${JSON.stringify(peer)} serves none of them`,
+          );
       }
     }
   }
   for (const d of destinations) {
     // A rule without ports allows every port (reported above as too wide, but it does reach).
-    const ok = egress.some(({ rule }) => (rule.to ?? []).some((peer: any) => peerIncludes(peer, d, namespace)) && (!(rule.ports ?? []).length || rule.ports.some((entry: any) => portIncludes(entry, d))));
+    const ok = egress.some(
+      ({ rule }) =>
+        (rule.to ?? []).some((peer: any) => peerIncludes(peer, d, namespace)) &&
+        (!(rule.ports ?? []).length || rule.ports.some((entry: any) => portIncludes(entry, d))),
+    );
     if (!ok) p.push(`the BFF cannot reach ${d.what} (${d.external ? 'outside the cluster' : `namespace ${d.namespace}`}, ${d.protocol} ${d.port})`);
   }
   const port = containerPort(bff.container, 'http');
@@ -410,10 +441,12 @@ export function checkNetworkPolicies(objects: readonly K8sObject[], destinations
       const where = `${label(np)} ingress[${i}]`;
       if (!(rule.from ?? []).length) p.push(`${where}: no "from": anyone may connect`);
       for (const peer of rule.from ?? []) {
-        if (!peer.namespaceSelector || Object.keys(peer.namespaceSelector.matchLabels ?? {}).length === 0) p.push(`${where}: ${JSON.stringify(peer)} is not confined to a namespace`);
+        if (!peer.namespaceSelector || Object.keys(peer.namespaceSelector.matchLabels ?? {}).length === 0)
+          p.push(`${where}: ${JSON.stringify(peer)} is not confined to a namespace`);
       }
       const ports = (rule.ports ?? []).map((e: any) => containerPort(bff.container, e.port));
-      if (ports.length === 0 || ports.some((n: unknown) => n !== port)) p.push(`${where}: lets in ports ${ports.length ? ports.join(', ') : '(all)'}, the BFF serves only ${port}`);
+      if (ports.length === 0 || ports.some((n: unknown) => n !== port))
+        p.push(`${where}: lets in ports ${ports.length ? ports.join(', ') : '(all)'}, the BFF serves only ${port}`);
     }
   }
   return p;
@@ -421,7 +454,9 @@ export function checkNetworkPolicies(objects: readonly K8sObject[], destinations
 
 /** The rendered Secrets (kustomize's hash suffix dropped from the names). */
 export function secretNames(objects: readonly K8sObject[]): string[] {
-  return ofKind(objects, 'Secret').map((s) => baseName(s.metadata.name)).sort();
+  return ofKind(objects, 'Secret')
+    .map((s) => baseName(s.metadata.name))
+    .sort();
 }
 
 export function secretValue(objects: readonly K8sObject[], name: string, key: string): string | undefined {

@@ -54,14 +54,29 @@ let cached: ModelTypes | undefined;
 function modelTypes(objects: readonly K8sObject[]): ModelTypes {
   if (cached && objects.every((o) => cached!.byKind.has(kindKey(o)))) return cached;
   // The kinds asked for now and those loaded before, so that overlays in turn reuse one program.
-  const kinds = [...new Map([...objects, ...[...(cached?.byKind.keys() ?? [])].map((k) => ({ apiVersion: k.split(' ')[0]!, kind: k.split(' ')[1]! }))].map((o) => [kindKey(o), o])).values()];
+  const kinds = [
+    ...new Map(
+      [...objects, ...[...(cached?.byKind.keys() ?? [])].map((k) => ({ apiVersion: k.split(' ')[0]!, kind: k.split(' ')[1]! }))].map((o) => [kindKey(o), o]),
+    ).values(),
+  ];
   const fileName = join(ROOT, 'test/infra/deploy/.k8s-models.generated.ts');
-  const source = kinds.map((o, i) => `import type { I${o.kind} as T${i} } from '${modelModule(o.apiVersion)}/${o.kind}';\nexport type O${i} = T${i};`).join('\n');
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, types: [] };
+  const source = kinds
+    .map((o, i) => `import type { I${o.kind} as T${i} } from '${modelModule(o.apiVersion)}/${o.kind}';\nexport type O${i} = T${i};`)
+    .join('\n');
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: [],
+  };
   const host = ts.createCompilerHost(options);
   // The file exists only in memory: nothing is written next to the tests.
   const { getSourceFile, fileExists, readFile } = host;
-  host.getSourceFile = (name, version, ...rest) => (name === fileName ? ts.createSourceFile(name, source, version) : getSourceFile.call(host, name, version, ...rest));
+  host.getSourceFile = (name, version, ...rest) =>
+    name === fileName ? ts.createSourceFile(name, source, version) : getSourceFile.call(host, name, version, ...rest);
   host.fileExists = (name) => name === fileName || fileExists.call(host, name);
   host.readFile = (name) => (name === fileName ? source : readFile.call(host, name));
   host.getCurrentDirectory = () => dirname(fileName);
@@ -91,7 +106,10 @@ export function unknownFieldErrors(objects: readonly K8sObject[]): string[] {
 
 /** A model type's readable name: `IIoK8sApiCoreV1Container` → `Container`. */
 function shortName(checker: ts.TypeChecker, type: ts.Type): string {
-  return checker.typeToString(type).replace(/^IIoK8s(Api|Apimachinery)[A-Za-z]*?V\d+(?:(?:alpha|beta)\d+)?(?=[A-Z])/, '').replace(/^I(?=[A-Z][a-z])/, '');
+  return checker
+    .typeToString(type)
+    .replace(/^IIoK8s(Api|Apimachinery)[A-Za-z]*?V\d+(?:(?:alpha|beta)\d+)?(?=[A-Z])/, '')
+    .replace(/^I(?=[A-Z][a-z])/, '');
 }
 
 function walk(checker: ts.TypeChecker, at: ts.Node, value: unknown, type: ts.Type, path: string, report: (path: string, typeName: string) => void): void {

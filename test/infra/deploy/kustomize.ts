@@ -18,7 +18,10 @@ export interface K8sObject {
 
 /** The overlays under deploy/k8s/overlays (each one a directory with a kustomization.yaml). */
 export function overlays(): string[] {
-  return readdirSync(join(ROOT, OVERLAYS_DIR), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return readdirSync(join(ROOT, OVERLAYS_DIR), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 /** kubectl from KUBECTL, else the one on PATH; undefined when there is none. */

@@ -8,7 +8,11 @@ const inProfile = (svc: unknown, profile: string): boolean => isObj(svc) && Arra
 
 /** Names of the services that start only with `--profile <profile>`. */
 export function servicesInProfile(data: Obj, profile: string): string[] {
-  return isObj(data.services) ? Object.entries(data.services).filter(([, svc]) => inProfile(svc, profile)).map(([name]) => name) : [];
+  return isObj(data.services)
+    ? Object.entries(data.services)
+        .filter(([, svc]) => inProfile(svc, profile))
+        .map(([name]) => name)
+    : [];
 }
 
 /**

@@ -227,7 +227,11 @@ export function envOf(svc: Obj): Record<string, string | null> {
 
 /** Images built by a service of this file (the rest are third-party, pulled from a registry). */
 function localImages(data: Obj): Set<string> {
-  return new Set(Object.values(services(data)).filter((s) => s.build !== undefined && typeof s.image === 'string').map((s) => String(s.image)));
+  return new Set(
+    Object.values(services(data))
+      .filter((s) => s.build !== undefined && typeof s.image === 'string')
+      .map((s) => String(s.image)),
+  );
 }
 
 /** Services running an image of this repository (built here), as opposed to third-party ones. */
@@ -408,7 +412,9 @@ export function publishedPorts(svc: Obj): { ip: string; host: string; container:
   const ports = Array.isArray(svc.ports) ? svc.ports : [];
   return ports.map((x) => {
     if (isObj(x)) return { ip: String(x.host_ip ?? ''), host: String(x.published ?? ''), container: String(x.target ?? '') };
-    const parts = String(x).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(x)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     const container = parts.pop() ?? '';
     const host = parts.pop() ?? '';
     return { ip: parts.join(':'), host, container };
@@ -515,7 +521,9 @@ export function checkBff(data: Obj, imageEnv: Record<string, string>, shutdownGr
   const drain = Number(env.SHUTDOWN_GRACE_MS ?? shutdownGraceDefaultMs);
   if (grace === null) p.push('bff: stop_grace_period is not set (or not a duration)');
   else if (!(grace >= drain + 5_000)) {
-    p.push(`bff: stop_grace_period ${String(svc.stop_grace_period)} leaves under 5s beyond the BFF's own drain time (SHUTDOWN_GRACE_MS ${drain} ms) before SIGKILL`);
+    p.push(
+      `bff: stop_grace_period ${String(svc.stop_grace_period)} leaves under 5s beyond the BFF's own drain time (SHUTDOWN_GRACE_MS ${drain} ms) before SIGKILL`,
+    );
   }
   return p;
 }
@@ -549,7 +557,8 @@ export function checkMockAnchors(doc: Document): string[] {
   for (const mock of Object.keys(MOCKS)) {
     const node = svcs.get(mock, true);
     if (!isMap(node)) continue;
-    if (!mergesFrom(node, isMap(xMock) ? xMock.anchor : undefined)) p.push(`${mock}: does not merge the x-mock anchor (<<: *${isMap(xMock) ? xMock.anchor : 'mock'})`);
+    if (!mergesFrom(node, isMap(xMock) ? xMock.anchor : undefined))
+      p.push(`${mock}: does not merge the x-mock anchor (<<: *${isMap(xMock) ? xMock.anchor : 'mock'})`);
     const env = node.get('environment', true);
     if (!mergesFrom(env, isMap(xEnv) ? xEnv.anchor : undefined)) p.push(`${mock}: environment does not merge the x-mock-env anchor`);
   }
@@ -580,7 +589,8 @@ export function checkProfiles(data: Obj): string[] {
 export function checkLoopbackPorts(data: Obj): string[] {
   const p: string[] = [];
   for (const [name, svc] of Object.entries(services(data))) {
-    for (const m of publishedPorts(svc)) if (m.ip !== '127.0.0.1') p.push(`${name}: publishes ${m.host}:${m.container} on ${m.ip || 'all interfaces'}, expected 127.0.0.1`);
+    for (const m of publishedPorts(svc))
+      if (m.ip !== '127.0.0.1') p.push(`${name}: publishes ${m.host}:${m.container} on ${m.ip || 'all interfaces'}, expected 127.0.0.1`);
   }
   return p;
 }
@@ -596,7 +606,8 @@ export function checkThirdParty(data: Obj): string[] {
   for (const [name, svc] of Object.entries(services(data))) {
     if (own[name]) continue;
     const image = String(svc.image ?? '');
-    if (!/@sha256:[0-9a-f]{64}$/.test(image) && !/:v?\d+\.\d+\.\d+$/.test(image)) p.push(`${name}: image ${image || '(none)'} is not pinned to a release (name:1.2.3 or a digest)`);
+    if (!/@sha256:[0-9a-f]{64}$/.test(image) && !/:v?\d+\.\d+\.\d+$/.test(image))
+      p.push(`${name}: image ${image || '(none)'} is not pinned to a release (name:1.2.3 or a digest)`);
     if (!Array.isArray(svc.profiles) || svc.profiles.length === 0) p.push(`${name}: a third-party service outside any profile`);
     const test = healthTest(svc);
     if (!test) {

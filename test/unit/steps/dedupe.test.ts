@@ -30,7 +30,9 @@ describe('dedupe step', () => {
     const step = dedupe(new SharedCalls<Answer>())(next);
     await Promise.all(['Bearer a', 'Bearer b'].map((authorization) => step(makeCall({ path: '/me', headers: { authorization } }))));
     expect(calls).toHaveLength(2);
-    expect(dedupeKey(makeCall({ path: '/me', headers: { authorization: 'Bearer a' } }))).not.toBe(dedupeKey(makeCall({ path: '/me', headers: { authorization: 'Bearer b' } })));
+    expect(dedupeKey(makeCall({ path: '/me', headers: { authorization: 'Bearer a' } }))).not.toBe(
+      dedupeKey(makeCall({ path: '/me', headers: { authorization: 'Bearer b' } })),
+    );
   });
 
   it('writes are never shared', async () => {

@@ -29,7 +29,10 @@ export class RecordedEvents implements CallEvents {
 }
 
 /** A call as a step receives it: a GET of `path` with `budgetMs` left, unless told otherwise. */
-export function makeCall(request: BackendRequest = { path: '/things' }, { budgetMs = 1000, deadline, events }: { budgetMs?: number; deadline?: Deadline; events?: CallEvents } = {}): Call {
+export function makeCall(
+  request: BackendRequest = { path: '/things' },
+  { budgetMs = 1000, deadline, events }: { budgetMs?: number; deadline?: Deadline; events?: CallEvents } = {},
+): Call {
   return {
     request,
     url: pathAndQuery(request),

@@ -52,7 +52,9 @@ describe('httpCache step', () => {
 
   it('with a shared store: what another instance stored is checked once here, then served from memory', async () => {
     const shared = new MapStore();
-    const writer = httpCache(new HttpCache({ service: 'catalog', origin: 'http://catalog', local: local(), shared, freeze: false }))(recordingNext(() => fresh({ n: 7 })).next);
+    const writer = httpCache(new HttpCache({ service: 'catalog', origin: 'http://catalog', local: local(), shared, freeze: false }))(
+      recordingNext(() => fresh({ n: 7 })).next,
+    );
     const call = makeCall({ path: '/products', query: { limit: 20 } });
     await writer(call);
     await new Promise((resolve) => setImmediate(resolve)); // the shared write is not awaited by the call
@@ -70,7 +72,9 @@ describe('httpCache step', () => {
 
   it('never shares an answer to a request with credentials, even a public one', async () => {
     const shared = new MapStore();
-    const step = httpCache(new HttpCache({ service: 'users', origin: 'http://users', local: local(), shared, freeze: false }))(recordingNext(() => fresh({ id: '1' })).next);
+    const step = httpCache(new HttpCache({ service: 'users', origin: 'http://users', local: local(), shared, freeze: false }))(
+      recordingNext(() => fresh({ id: '1' })).next,
+    );
     await step(makeCall({ path: '/users', query: { ids: ['1'] }, headers: { authorization: 'Bearer t' } }));
     await new Promise((resolve) => setImmediate(resolve));
     expect(shared.map.size).toBe(0);

@@ -5,10 +5,11 @@ import { retries } from '../../../src/backends/steps/retries.js';
 import { RecordedEvents, answer, makeCall, recordingNext, settle, silent } from './helpers.js';
 
 const unavailable = (status: number) => new BackendError('users', 'BACKEND_UNAVAILABLE', `answered ${status}`, { status });
-const failingThen = (failures: number, status = 503) => recordingNext((_call, n) => {
-  if (n <= failures) throw unavailable(status);
-  return answer('ok');
-});
+const failingThen = (failures: number, status = 503) =>
+  recordingNext((_call, n) => {
+    if (n <= failures) throw unavailable(status);
+    return answer('ok');
+  });
 const options = (budget = new RetryBudget(20, 3)) => ({ retries: 2, baseMs: 1, maxMs: 5, budget, logger: silent });
 
 describe('retries step', () => {
