@@ -18,12 +18,14 @@ export type Scalars = {
   Float: { input: number; output: number; }
 };
 
+/** The backend calls a checkout makes. */
 export type CheckoutCall =
   /** The orders service creates the order. */
   | 'CREATE_ORDER'
   /** The inventory service holds the units. */
   | 'RESERVE_STOCK';
 
+/** One call the checkout made to a backend, and its outcome. */
 export type CheckoutStep = {
   __typename?: 'CheckoutStep';
   call: CheckoutCall;
@@ -32,6 +34,7 @@ export type CheckoutStep = {
   status: CheckoutStepStatus;
 };
 
+/** What became of a checkout call. */
 export type CheckoutStepStatus =
   /** Done, then undone because the other call failed. */
   | 'COMPENSATED'
@@ -74,6 +77,7 @@ export type MutationplaceOrderArgs = {
   input: PlaceOrderInput;
 };
 
+/** An order a customer placed, from the orders service. */
 export type Order = {
   __typename?: 'Order';
   /** ISO 8601 timestamp. */
@@ -85,6 +89,7 @@ export type Order = {
   total: Money;
 };
 
+/** One line of an order: the product, how many, and the price it was sold at. */
 export type OrderItem = {
   __typename?: 'OrderItem';
   product: Maybe<Product>;
@@ -92,6 +97,7 @@ export type OrderItem = {
   unitPrice: Money;
 };
 
+/** One product and how many of it. */
 export type OrderLineInput = {
   productId: Scalars['ID']['input'];
   /** 1 to 1000. */
@@ -106,6 +112,7 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Why `placeOrder` ordered nothing: a code to branch on and a sentence to show. */
 export type PlaceOrderError = {
   __typename?: 'PlaceOrderError';
   code: PlaceOrderErrorCode;
@@ -113,6 +120,7 @@ export type PlaceOrderError = {
   message: Scalars['String']['output'];
 };
 
+/** The reasons an order is refused. Each one means nothing was ordered. */
 export type PlaceOrderErrorCode =
   /** The order was refused (an unknown product, say). Nothing was ordered. */
   | 'ORDER_REJECTED'
@@ -121,6 +129,7 @@ export type PlaceOrderErrorCode =
   /** A service the order needs did not answer. Nothing was ordered; try again with a new `idempotencyKey`. */
   | 'TEMPORARILY_UNAVAILABLE';
 
+/** What to order, and the key that makes a retry safe. */
 export type PlaceOrderInput = {
   /**
    * Chosen by the client once per checkout (a UUID, say): 1 to 128 visible ASCII characters.
@@ -144,6 +153,7 @@ export type PlaceOrderPayload = {
   steps: Array<CheckoutStep>;
 };
 
+/** A product of the catalog. Its stock and reviews come from other services and are null when those fail. */
 export type Product = {
   __typename?: 'Product';
   /**
@@ -164,10 +174,12 @@ export type Product = {
 };
 
 
+/** A product of the catalog. Its stock and reviews come from other services and are null when those fail. */
 export type ProductreviewsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of products, and how to ask for the next one. */
 export type ProductConnection = {
   __typename?: 'ProductConnection';
   nodes: Array<Product>;
@@ -241,6 +253,7 @@ export type QueryuserArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** A customer's review of a product, from the reviews service. */
 export type Review = {
   __typename?: 'Review';
   author: Maybe<User>;
@@ -253,12 +266,14 @@ export type Review = {
   rating: Scalars['Int']['output'];
 };
 
+/** How many units the inventory service can sell now. */
 export type Stock = {
   __typename?: 'Stock';
   available: Scalars['Int']['output'];
   inStock: Scalars['Boolean']['output'];
 };
 
+/** A customer of the store. Their `orders` are shown only with their own bearer token. */
 export type User = {
   __typename?: 'User';
   email: Maybe<Scalars['String']['output']>;

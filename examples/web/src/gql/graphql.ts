@@ -4,12 +4,14 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** The backend calls a checkout makes. */
 export type CheckoutCall =
   /** The orders service creates the order. */
   | 'CREATE_ORDER'
   /** The inventory service holds the units. */
   | 'RESERVE_STOCK';
 
+/** What became of a checkout call. */
 export type CheckoutStepStatus =
   /** Done, then undone because the other call failed. */
   | 'COMPENSATED'
@@ -20,12 +22,14 @@ export type CheckoutStepStatus =
   /** Done, and kept. */
   | 'SUCCEEDED';
 
+/** One product and how many of it. */
 export type OrderLineInput = {
   productId: string;
   /** 1 to 1000. */
   quantity: number;
 };
 
+/** The reasons an order is refused. Each one means nothing was ordered. */
 export type PlaceOrderErrorCode =
   /** The order was refused (an unknown product, say). Nothing was ordered. */
   | 'ORDER_REJECTED'
@@ -34,6 +38,7 @@ export type PlaceOrderErrorCode =
   /** A service the order needs did not answer. Nothing was ordered; try again with a new `idempotencyKey`. */
   | 'TEMPORARILY_UNAVAILABLE';
 
+/** What to order, and the key that makes a retry safe. */
 export type PlaceOrderInput = {
   /**
    * Chosen by the client once per checkout (a UUID, say): 1 to 128 visible ASCII characters.
