@@ -68,7 +68,9 @@ async function main(): Promise<void> {
         try {
           const parsed = JSON.parse(body) as { errors?: Array<{ extensions?: { code?: string } }> };
           key = parsed.errors?.[0]?.extensions?.code ?? 'ok';
-        } catch {}
+        } catch {
+          // not JSON: counted under that key
+        }
         outcomes[key] = (outcomes[key] ?? 0) + 1;
         return key !== 'not JSON';
       },

@@ -45,6 +45,8 @@ export interface DeliveryAttempt {
 }
 
 /** Delivers one piece of work, or throws: the queue retries it later (or dead-letters it). */
+// Each handler names its own payload type; `unknown` here would reject them (parameters are contravariant).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type DeliveryHandler = (data: any, attempt: DeliveryAttempt) => Promise<void>;
 export type DeliveryHandlers = Readonly<Record<string, DeliveryHandler>>;
 

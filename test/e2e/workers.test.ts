@@ -3,7 +3,7 @@
  * forked by node:cluster, real HTTP to in-process mocks. Which worker answered is read from
  * the request log lines (every worker's lines carry its `pid` and slot), never from a header.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { createServer } from 'node:net';

@@ -1,4 +1,4 @@
-import { ApolloLink, HttpLink, execute, gql } from '@apollo/client/core';
+import { HttpLink, execute, gql, type ApolloLink } from '@apollo/client/core';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createClient } from 'graphql-sse';
 import { meros } from 'meros/browser';

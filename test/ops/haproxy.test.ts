@@ -132,7 +132,6 @@ describe.skipIf(!haproxyFound)('behind HAProxy checking /ready', () => {
     const served = countRequests(first);
     const results: Awaited<ReturnType<typeof query>>[] = [];
     let stopped = false;
-    let downBeforeClosed: boolean | undefined;
     const load = (async () => {
       // Bounded: at most 3000 requests or until the instance has stopped and 300 more went out.
       for (let i = 0, after = 0; i < 3000 && after < 300; i++) {
@@ -144,7 +143,7 @@ describe.skipIf(!haproxyFound)('behind HAProxy checking /ready', () => {
     const shutdown = first.http!.shutdown().then(() => (stopped = true));
     // HAProxy takes it out of rotation during the drain, before the socket closes.
     await waitFor('HAProxy to mark the stopping instance down', async () => (await haproxy.states()).a?.startsWith('DOWN') === true, 5000);
-    downBeforeClosed = !stopped;
+    const downBeforeClosed = !stopped;
     await shutdown;
     await load;
     expect(downBeforeClosed).toBe(true);
