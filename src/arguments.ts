@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { listSizeOutOfRange } from './errors/public-errors.js';
 
 /**
  * Checks a list-size argument such as `first`: a count from 0 to `max`. Out of range is the
@@ -6,9 +6,7 @@ import { GraphQLError } from 'graphql';
  */
 export function boundedCount(name: string, value: number, max: number): number {
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new GraphQLError(`\`${name}\` must be from 0 to ${max}, got ${value}.`, {
-      extensions: { code: 'BAD_USER_INPUT', argument: name },
-    });
+    throw listSizeOutOfRange(name, max, value);
   }
   return value;
 }

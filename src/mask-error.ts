@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
-import { BackendError, toPublicGraphQLError } from './backends/errors.js';
+import { BackendError } from './backends/errors.js';
+import { backendFailure } from './errors/public-errors.js';
 
 /**
  * Yoga's error mask, taught one more thing: a BackendError becomes its public form (stable
@@ -13,7 +14,7 @@ import { BackendError, toPublicGraphQLError } from './backends/errors.js';
 export function maskErrorForClients(error: unknown, message: string): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof BackendError) {
-    return toPublicGraphQLError(error instanceof GraphQLError ? error : new GraphQLError(message), original);
+    return backendFailure(error instanceof GraphQLError ? error : new GraphQLError(message), original);
   }
   const yogaMasked = yogaMaskError(error, message, false);
   const masked = withoutInternals(yogaMasked);

@@ -1,6 +1,7 @@
 import type { ServiceName } from '../config.js';
 import { BackendError } from './errors.js';
 import { InvalidItem } from './shape.js';
+import { PublicCode } from '../errors/public-errors.js';
 
 /** An item of a bulk answer that broke the contract, as the key it was for will fail. */
 export interface ItemFailure {
@@ -55,7 +56,7 @@ export function bulkAnswer<V>(
     }
     if (item.key !== undefined && !wanted.has(item.key)) continue;
     report?.({ service, path, field: item.field, key: item.key, problem: item.problem });
-    const error = new BackendError(service, 'BACKEND_BAD_RESPONSE', `${path} sent an item outside the contract, ${item.field}: ${item.problem}`);
+    const error = new BackendError(service, PublicCode.BACKEND_BAD_RESPONSE, `${path} sent an item outside the contract, ${item.field}: ${item.problem}`);
     failures.push({ key: item.key, error });
   }
   return { items, failures };

@@ -1,30 +1,12 @@
-import { GraphQLError } from 'graphql';
 import type { ServiceName } from '../config.js';
+import { backendFailureMessage, type BackendErrorCode } from '../errors/public-errors.js';
 
 /**
- * Stable codes a client can switch on. They say what kind of failure happened, never how the
- * backend phrased it: a backend's body, host name or stack never leaves the BFF.
+ * The stable codes a failed call carries, each shown to the client as it is: what kind of
+ * failure happened, never how the backend phrased it (src/errors/public-errors.ts says what
+ * each means and builds what the client sees).
  */
-export type BackendErrorCode =
-  | 'BACKEND_UNAVAILABLE' // refused, reset, or a 5xx answer
-  | 'BACKEND_TIMEOUT' // no complete answer before the deadline (or not enough time left to try)
-  | 'BACKEND_BAD_RESPONSE' // an answer we cannot use: invalid JSON, wrong shape, unexpected status
-  | 'BACKEND_CIRCUIT_OPEN' // failing fast: the backend failed repeatedly and is being left alone
-  | 'BACKEND_OVERLOADED' // our own limit of calls in flight to it, and its queue, are full
-  | 'BACKEND_RATE_LIMITED' // it answered 429, or its declared rate would be exceeded before the deadline
-  | 'UNAUTHENTICATED' // the backend wants credentials the request did not carry
-  | 'FORBIDDEN'; // the credentials do not give access to this resource
-
-const PUBLIC_MESSAGES: Record<BackendErrorCode, (service: ServiceName) => string> = {
-  BACKEND_UNAVAILABLE: (s) => `The ${s} service is unavailable.`,
-  BACKEND_TIMEOUT: (s) => `The ${s} service did not answer in time.`,
-  BACKEND_BAD_RESPONSE: (s) => `The ${s} service sent a response that could not be used.`,
-  BACKEND_CIRCUIT_OPEN: (s) => `The ${s} service is failing; calls to it are paused for a moment.`,
-  BACKEND_OVERLOADED: (s) => `The ${s} service is busy; try again shortly.`,
-  BACKEND_RATE_LIMITED: (s) => `The ${s} service is receiving too many requests; try again shortly.`,
-  UNAUTHENTICATED: () => 'Authentication is required: send an Authorization: Bearer token.',
-  FORBIDDEN: () => 'The token does not give access to this resource.',
-};
+export type { BackendErrorCode };
 
 /** A failed call to a backend. `message` is for logs; `publicMessage` is what clients see. */
 export class BackendError extends Error {
@@ -57,20 +39,6 @@ export class BackendError extends Error {
   }
 
   get publicMessage(): string {
-    return PUBLIC_MESSAGES[this.code](this.service);
+    return backendFailureMessage(this.code, this.service);
   }
-}
-
-/**
- * The one place a BackendError becomes what the client sees: the field's error keeps its
- * `path` and location, gains `extensions { code, service }`, and loses every detail.
- */
-export function toPublicGraphQLError(error: GraphQLError, backendError: BackendError): GraphQLError {
-  return new GraphQLError(backendError.publicMessage, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    extensions: { code: backendError.code, service: backendError.service },
-  });
 }

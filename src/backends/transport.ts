@@ -5,6 +5,7 @@ import { BackendError, type BackendErrorCode } from './errors.js';
 import type { Answer, Call, Handler } from './pipeline.js';
 import type { BackendRequest, ShapeCheck } from './request.js';
 import { AttemptTimer } from './resilience/deadline.js';
+import { PublicCode } from '../errors/public-errors.js';
 
 export interface Target {
   readonly service: ServiceName;
@@ -86,12 +87,12 @@ export function parseBody<T>(service: ServiceName, request: BackendRequest, stat
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch (cause) {
-    throw new BackendError(service, 'BACKEND_BAD_RESPONSE', `invalid JSON from ${request.path}`, { status, cause });
+    throw new BackendError(service, PublicCode.BACKEND_BAD_RESPONSE, `invalid JSON from ${request.path}`, { status, cause });
   }
   try {
     return check(parsed);
   } catch (cause) {
-    throw new BackendError(service, 'BACKEND_BAD_RESPONSE', `unexpected shape from ${request.path}: ${(cause as Error).message}`, { status, cause });
+    throw new BackendError(service, PublicCode.BACKEND_BAD_RESPONSE, `unexpected shape from ${request.path}: ${(cause as Error).message}`, { status, cause });
   }
 }
 
@@ -99,23 +100,23 @@ function classify(error: unknown, service: ServiceName, timer: AttemptTimer): un
   if (error instanceof BackendError) return error;
   // A caller who hung up gets nothing, so keep its abort as it is; a deadline is ours to report.
   if (timer.cause === 'abandoned') return timer.signal.reason ?? error;
-  if (timer.cause === 'timeout') return new BackendError(service, 'BACKEND_TIMEOUT', `no answer within ${timer.timeoutMs} ms`, { cause: error });
+  if (timer.cause === 'timeout') return new BackendError(service, PublicCode.BACKEND_TIMEOUT, `no answer within ${timer.timeoutMs} ms`, { cause: error });
   if (timer.cause === 'budget') {
-    return new BackendError(service, 'BACKEND_TIMEOUT', "no answer before the request's deadline", { cause: error, cutShortByBudget: true });
+    return new BackendError(service, PublicCode.BACKEND_TIMEOUT, "no answer before the request's deadline", { cause: error, cutShortByBudget: true });
   }
   if (error instanceof undiciErrors.ResponseExceededMaxSizeError) {
-    return new BackendError(service, 'BACKEND_BAD_RESPONSE', 'response body too large', { cause: error });
+    return new BackendError(service, PublicCode.BACKEND_BAD_RESPONSE, 'response body too large', { cause: error });
   }
-  return new BackendError(service, 'BACKEND_UNAVAILABLE', (error as Error)?.message ?? 'request failed', { cause: error });
+  return new BackendError(service, PublicCode.BACKEND_UNAVAILABLE, (error as Error)?.message ?? 'request failed', { cause: error });
 }
 
 function codeForStatus(status: number): BackendErrorCode {
-  if (status === 401) return 'UNAUTHENTICATED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 429) return 'BACKEND_RATE_LIMITED';
-  if (status >= 500 || status === 408) return 'BACKEND_UNAVAILABLE';
+  if (status === 401) return PublicCode.UNAUTHENTICATED;
+  if (status === 403) return PublicCode.FORBIDDEN;
+  if (status === 429) return PublicCode.BACKEND_RATE_LIMITED;
+  if (status >= 500 || status === 408) return PublicCode.BACKEND_UNAVAILABLE;
   // Any other status means the backend rejected what we sent, or broke its contract.
-  return 'BACKEND_BAD_RESPONSE';
+  return PublicCode.BACKEND_BAD_RESPONSE;
 }
 
 /** `Retry-After` is seconds or an HTTP date; anything else is ignored. */

@@ -1,5 +1,5 @@
 import {
-  GraphQLError,
+  type GraphQLError,
   Kind,
   TypeInfo,
   getNamedType,
@@ -21,6 +21,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ServiceName } from '../config.js';
+import { costTooHigh, listSizeOutOfRange } from '../errors/public-errors.js';
 
 /**
  * How a field reaches a backend. What costs the backends (and the BFF, which sends, waits for
@@ -180,17 +181,12 @@ export function useCostLimit(options: CostLimitOptions = {}): Plugin {
       if (size !== undefined && Number.isInteger(size) && (size < 0 || size > maxListSize)) {
         const { argument, field } = plan.sites[i];
         // The resolvers' wording and code: the contract is the same, only enforced earlier.
-        return new GraphQLError(`\`${argument}\` must be from 0 to ${maxListSize}, got ${size}.`, {
-          nodes: [field],
-          extensions: { code: 'BAD_USER_INPUT', argument, http: { status: 400 } },
-        });
+        return listSizeOutOfRange(argument, maxListSize, size, field);
       }
     }
     const { cost } = estimatePlan(schema, plan, sizes, options);
     if (cost <= maxCost) return null;
-    return new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${cost}: ask for fewer items (\`first\`) or fewer nested lists.`, {
-      extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost, maxCost, http: { status: 400 } },
-    });
+    return costTooHigh(maxCost, cost);
   };
 
   return {

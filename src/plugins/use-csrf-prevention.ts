@@ -1,5 +1,6 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import { csrfHeaderRequired } from '../errors/public-errors.js';
 
 export interface CsrfPreventionOptions {
   /**
@@ -25,10 +26,7 @@ export function useCsrfPrevention(options: CsrfPreventionOptions = {}): Plugin {
       try {
         return inner.onRequestParse(payload);
       } catch {
-        throw createGraphQLError(
-          `This request needs one of the headers ${requestHeaders.join(', ')} (CSRF prevention: a GET or a form post without it could come from another site).`,
-          { extensions: { code: 'CSRF_HEADER_REQUIRED', http: { status: 403 } } },
-        );
+        throw csrfHeaderRequired(requestHeaders);
       }
     },
   };

@@ -1,4 +1,5 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import { malformedParams } from '../errors/public-errors.js';
 
 /**
  * A GET (or form post) whose `variables` or `extensions` parameter is not JSON is the client's
@@ -16,9 +17,7 @@ export function useMalformedParams(): Plugin {
           return await parse(request);
         } catch (error) {
           if (!(error instanceof SyntaxError)) throw error;
-          throw createGraphQLError('The `variables` or `extensions` parameter is not valid JSON.', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
+          throw malformedParams();
         }
       });
     },

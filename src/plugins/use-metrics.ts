@@ -6,6 +6,7 @@ import { BoundedLabel, type BffMetrics } from '../observability/metrics.js';
 import { whenAnswered } from './whole-answer.js';
 import { requestStateOf } from '../observability/request-state.js';
 import { clusterMetricsView } from '../workers/metrics.js';
+import { PublicCode } from '../errors/public-errors.js';
 
 export interface MetricsOptions {
   metrics: BffMetrics;
@@ -91,7 +92,7 @@ export function useMetrics({ metrics, endpoint = '/metrics', maxOperationNames =
 function codeOf(error: GraphQLError): string {
   const code = error.extensions?.code;
   if (typeof code === 'string') return code;
-  return error.originalError instanceof BackendError ? error.originalError.code : 'INTERNAL_SERVER_ERROR';
+  return error.originalError instanceof BackendError ? error.originalError.code : PublicCode.INTERNAL_SERVER_ERROR;
 }
 
 /** One operation's series (by name and type), labelled when the operation is first seen. */

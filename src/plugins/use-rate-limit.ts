@@ -1,9 +1,10 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { connectRedis } from '../redis.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { clientKey } from '../edge/client-key.js';
+import { rateLimited } from '../errors/public-errors.js';
 import { requestIdOf } from './use-request-id.js';
 
 export interface RateLimitOptions {
@@ -67,9 +68,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
 
   const tooMany = (rejection: RateLimiterRes) => {
     const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    return createGraphQLError(`Too many requests: at most ${points} every ${windowSeconds} s per client. Retry in ${retryAfter} s.`, {
-      extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': String(retryAfter) } } },
-    });
+    return rateLimited(points, windowSeconds, retryAfter);
   };
   // Anything but a verdict (a bug, a store error the insurance did not absorb) lets the request
   // through: a broken limiter must not refuse every customer.
@@ -91,7 +90,7 @@ export function useRateLimit(options: RateLimitOptions): Plugin {
           const error = tooMany(rejection);
           const { http } = error.extensions as { http: { status: number; headers: Record<string, string> } };
           endResponse(
-            new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'RATE_LIMITED' } }] }), {
+            new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] }), {
               status: http.status,
               headers: { 'content-type': 'application/json; charset=utf-8', ...http.headers },
             }),

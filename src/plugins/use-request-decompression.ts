@@ -1,6 +1,8 @@
 import { Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { requestBodyTooLarge, undecodableBody, unsupportedContentEncoding } from '../errors/public-errors.js';
 
 export interface RequestDecompressionOptions {
   /** Most bytes a body may have, compressed and decoded alike (yoga's `maxRequestBodySize`). */
@@ -13,11 +15,6 @@ const DECODERS: Record<string, () => Transform> = {
   deflate: createInflate,
   br: createBrotliDecompress,
 };
-
-const tooLarge = (maxBytes: number) =>
-  createGraphQLError(`Request body too large: at most ${maxBytes} bytes, once decoded.`, {
-    extensions: { code: 'REQUEST_ENTITY_TOO_LARGE', http: { status: 413 } },
-  });
 
 /**
  * Request bodies sent with `Content-Encoding: gzip`, `deflate` or `br` are decoded, and bounded
@@ -39,24 +36,20 @@ export function useRequestDecompression({ maxBytes }: RequestDecompressionOption
     onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
       const coding = request.headers.get('content-encoding')?.trim().toLowerCase();
       if (!coding || coding === 'identity' || !request.body || url.pathname !== endpoint) return;
-      const reply = (status: number, code: string, message: string) =>
+      const reply = ({ message, extensions }: GraphQLError) =>
         endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
-            status,
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: extensions.code } }] }), {
+            status: (extensions.http as { status: number }).status,
             headers: { 'content-type': 'application/json; charset=utf-8' },
           }),
         );
       const decoder = DECODERS[coding];
       if (!decoder) {
-        reply(
-          415,
-          'UNSUPPORTED_CONTENT_ENCODING',
-          `Content-Encoding ${JSON.stringify(coding.slice(0, 40))} is not supported: send gzip, deflate, br or none (one coding).`,
-        );
+        reply(unsupportedContentEncoding(coding));
         return;
       }
       if (Number(request.headers.get('content-length')) > maxBytes) {
-        reply(413, 'REQUEST_ENTITY_TOO_LARGE', tooLarge(maxBytes).message);
+        reply(requestBodyTooLarge(maxBytes));
         return;
       }
       const headers = new fetchAPI.Headers(request.headers);
@@ -94,7 +87,7 @@ function decodedBody(body: ReadableStream<Uint8Array>, decoder: Transform, maxBy
         ({ value, done }) => {
           if (done) return void this.push(null);
           received += value.byteLength;
-          if (received > maxBytes) return void this.destroy(tooLarge(maxBytes));
+          if (received > maxBytes) return void this.destroy(requestBodyTooLarge(maxBytes));
           this.push(value);
         },
         (error: unknown) => this.destroy(error as Error),
@@ -115,17 +108,11 @@ function decodedBody(body: ReadableStream<Uint8Array>, decoder: Transform, maxBy
         const { value, done } = await output.next();
         if (done) return controller.close();
         decoded += value.byteLength;
-        if (decoded > maxBytes) throw tooLarge(maxBytes);
+        if (decoded > maxBytes) throw requestBodyTooLarge(maxBytes);
         controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
       } catch (error) {
         stop();
-        controller.error(
-          (error as { extensions?: unknown }).extensions
-            ? error
-            : createGraphQLError('The request body could not be decoded with its Content-Encoding.', {
-                extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-              }),
-        );
+        controller.error((error as { extensions?: unknown }).extensions ? error : undecodableBody());
       }
     },
     cancel: stop,

@@ -1,7 +1,8 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
-import { GraphQLError, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { PublicCode, rootFieldLimitExceeded, shapeLimitExceeded, type ShapeLimitCode } from '../errors/public-errors.js';
 
 export interface RequestLimitsOptions {
   /** Deepest field nesting; fragments count as the fields they hold, not as a level. @default 10 */
@@ -28,14 +29,14 @@ export function useRequestLimits(options: RequestLimitsOptions = {}): Plugin {
   // Armor's default rejection throws from inside a validation rule, which yoga turns into a
   // 200 without a code; reported to the validation context instead, it is a 400 like any other
   // validation error, and we choose its code.
-  const rejectWith = (code: string) => ({
+  const rejectWith = (code: ShapeLimitCode) => ({
     propagateOnRejection: false,
-    onReject: [(context, error) => context?.reportError(limitError(error, code))] as GraphQLArmorRejectCallback[],
+    onReject: [(context, error) => context?.reportError(shapeLimitExceeded(code, error.message))] as GraphQLArmorRejectCallback[],
   });
   const armor = EnvelopArmorPlugin({
-    maxDepth: { n: maxDepth, flattenFragments: true, ...rejectWith('MAX_DEPTH_LIMIT') },
-    maxAliases: { n: maxAliases, ...rejectWith('MAX_ALIASES_LIMIT') },
-    maxDirectives: { n: maxDirectives, ...rejectWith('MAX_DIRECTIVES_LIMIT') },
+    maxDepth: { n: maxDepth, flattenFragments: true, ...rejectWith(PublicCode.MAX_DEPTH_LIMIT) },
+    maxAliases: { n: maxAliases, ...rejectWith(PublicCode.MAX_ALIASES_LIMIT) },
+    maxDirectives: { n: maxDirectives, ...rejectWith(PublicCode.MAX_DIRECTIVES_LIMIT) },
     // Tokens are counted by the parser, where there is no validation context to report to
     // (armor passes `null`): the rejection must be thrown, and yoga answers a parse error, 400.
     maxTokens: {
@@ -43,7 +44,7 @@ export function useRequestLimits(options: RequestLimitsOptions = {}): Plugin {
       propagateOnRejection: true,
       onReject: [
         (_context, error) => {
-          throw limitError(error, 'MAX_TOKENS_LIMIT');
+          throw shapeLimitExceeded(PublicCode.MAX_TOKENS_LIMIT, error.message);
         },
       ],
     },
@@ -64,11 +65,6 @@ export function useRequestLimits(options: RequestLimitsOptions = {}): Plugin {
   };
 }
 
-/** Armor's messages start with "Syntax Error:", which they are not; the rest is clear. */
-function limitError(error: GraphQLError, code: string): GraphQLError {
-  return new GraphQLError(error.message.replace(/^Syntax Error:\s*/, ''), { extensions: { code } });
-}
-
 /**
  * At most `max` top-level fields per operation, counting those reached through fragments;
  * `__typename` is free. Each root field is resolved independently, so twenty of them are twenty
@@ -80,12 +76,7 @@ export function maxRootFieldsRule(max: number): ValidationRule {
       OperationDefinition(operation) {
         const count = countFields(context, operation.selectionSet, new Set());
         if (count > max) {
-          context.reportError(
-            new GraphQLError(`Root field limit of ${max} exceeded, found ${count}.`, {
-              nodes: [operation],
-              extensions: { code: 'MAX_ROOT_FIELDS_LIMIT' },
-            }),
-          );
+          context.reportError(rootFieldLimitExceeded(max, count, operation));
         }
       },
     };

@@ -5,6 +5,7 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { requestStateOf } from '../observability/request-state.js';
 import { whenAnswered } from './whole-answer.js';
 import { activeTracer, operationTraceOf, setOperationTrace } from '../observability/tracing.js';
+import { PublicCode } from '../errors/public-errors.js';
 
 export interface TracingOptions {
   /**
@@ -51,12 +52,12 @@ export function useTracing({ resolverMinMs = 100 }: TracingOptions = {}): Plugin
     },
     onParse({ context }) {
       return ({ result }) => {
-        if (result instanceof Error) fail(spanOf(context), 'GRAPHQL_PARSE_FAILED', result.message);
+        if (result instanceof Error) fail(spanOf(context), PublicCode.GRAPHQL_PARSE_FAILED, result.message);
       };
     },
     onValidate({ context }) {
       return ({ valid, result }) => {
-        if (!valid) fail(spanOf(context), 'GRAPHQL_VALIDATION_FAILED', result.map((e) => e.message).join('; '));
+        if (!valid) fail(spanOf(context), PublicCode.GRAPHQL_VALIDATION_FAILED, result.map((e) => e.message).join('; '));
       };
     },
     onExecute({ args }) {

@@ -1,6 +1,7 @@
 import { defaultExtractPersistedOperationId, usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { readTrustedDocuments } from '../edge/trusted-documents.js';
+import { trustedDocumentNotInList, trustedDocumentOnly, trustedDocumentUnnamed } from '../errors/public-errors.js';
 
 export interface TrustedDocumentsOptions {
   /** Path of the manifest `{ "<sha256 hex of the document>": "<document>" }`. */
@@ -20,7 +21,6 @@ export interface TrustedDocumentsOptions {
  */
 export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin {
   const documents = readTrustedDocuments(options.manifest);
-  const http = { status: 400 };
   return usePersistedOperations({
     allowArbitraryOperations: false,
     getPersistedOperation: (hash) => documents.get(hash) ?? null,
@@ -30,18 +30,9 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin {
       return defaultExtractPersistedOperationId(params, request, context);
     },
     customErrors: {
-      persistedQueryOnly: {
-        message: "Only trusted documents run here: send the document's hash as `documentId` or `extensions.persistedQuery.sha256Hash`, not a query.",
-        extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http },
-      },
-      keyNotFound: {
-        message: "No document named: send the document's hash as `documentId` or `extensions.persistedQuery.sha256Hash`.",
-        extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http },
-      },
-      notFound: {
-        message: 'This document is not in the list of trusted documents: it was not built with this frontend.',
-        extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http },
-      },
+      persistedQueryOnly: trustedDocumentOnly,
+      keyNotFound: trustedDocumentUnnamed,
+      notFound: trustedDocumentNotInList,
     },
   }) as Plugin;
 }

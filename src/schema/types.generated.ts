@@ -195,7 +195,7 @@ export type Query = {
   __typename?: 'Query';
   /**
    * An order by id. Needs the customer's `Authorization: Bearer` token; null when the order
-   * does not exist, with a `FORBIDDEN` error when the token is missing or another user's.
+   * does not exist; an `UNAUTHENTICATED` error without a token, `FORBIDDEN` with another user's.
    */
   order: Maybe<Order>;
   /** A product by id, or null if there is none. */

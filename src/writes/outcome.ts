@@ -1,6 +1,7 @@
 import { BackendError } from '../backends/errors.js';
 import type { OrderDto } from '../backends/orders/client.js';
 import type { CheckoutCall, CheckoutStepStatus, PlaceOrderErrorCode } from '../schema/types.generated.js';
+import { PublicCode } from '../errors/public-errors.js';
 
 /** What became of one critical call (the `steps` of the payload). */
 export interface CheckoutStep {
@@ -51,7 +52,8 @@ export function failureKind(error: unknown): FailureKind {
   const { status, code } = error;
   if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) return 'refused';
   if (status !== undefined && status >= 400) return 'not-done';
-  if (status === undefined && (code === 'BACKEND_CIRCUIT_OPEN' || code === 'BACKEND_OVERLOADED' || code === 'BACKEND_RATE_LIMITED')) return 'not-done';
+  if (status === undefined && (code === PublicCode.BACKEND_CIRCUIT_OPEN || code === PublicCode.BACKEND_OVERLOADED || code === PublicCode.BACKEND_RATE_LIMITED))
+    return 'not-done';
   return 'unknown';
 }
 

@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { BackendError } from '../backends/errors.js';
 import { createBackendClients, type BackendClients, type BackendPools } from '../backends/index.js';
@@ -9,6 +8,7 @@ import { createRequestScope } from '../backends/scope.js';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import type { Delivery, DeliveryQueue } from '../delivery/index.js';
+import { idempotencyKeyReused, placeOrderUnauthenticated } from '../errors/public-errors.js';
 import { callCountsOf } from '../observability/backend-observer.js';
 import { operationTraceOf } from '../observability/tracing.js';
 import type { PlaceOrderInput } from '../schema/types.generated.js';
@@ -107,8 +107,7 @@ export class Checkout {
       ctx.logger.warn({ err: error }, 'checkout: the viewer could not be identified');
       return undefined;
     }
-    if (!viewer)
-      throw new GraphQLError('Authentication is required to place an order: send an Authorization: Bearer token.', { extensions: { code: 'UNAUTHENTICATED' } });
+    if (!viewer) throw placeOrderUnauthenticated();
     return viewer.id;
   }
 
@@ -134,9 +133,7 @@ export class Checkout {
         case 'done':
           return { ...claim.outcome, replayed: true };
         case 'mismatch':
-          throw new GraphQLError('This idempotencyKey was already used for a different order: send a new key for new items.', {
-            extensions: { code: 'BAD_USER_INPUT' },
-          });
+          throw idempotencyKeyReused();
         case 'busy':
           if (remainingMs(ctx.deadline) < BUSY_POLL_MS * 2) {
             log.info('checkout: the same key is still being placed by another request; gave up waiting');

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { invalidPlaceOrderInput } from '../errors/public-errors.js';
 import type { PlaceOrderInput } from '../schema/types.generated.js';
 
 export const MAX_LINES = 100;
@@ -31,7 +31,7 @@ export function validatePlaceOrder(input: PlaceOrderInput): { items: OrderLine[]
     }
   });
   if (problems.length > 0) {
-    throw new GraphQLError(`Invalid placeOrder input: ${problems.join('; ')}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw invalidPlaceOrderInput(problems);
   }
   return { items: input.items.map(({ productId, quantity }) => ({ productId, quantity })), idempotencyKey: input.idempotencyKey };
 }

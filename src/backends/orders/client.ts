@@ -4,6 +4,7 @@ import type { BackendCalls } from '../in-flight.js';
 import { BackendError } from '../errors.js';
 import { bulkAnswer, type BulkAnswer, type InvalidItemReport } from '../bulk-answer.js';
 import { checkItems, checkWith, Count, Id, Money, Timestamp } from '../shape.js';
+import { PublicCode } from '../../errors/public-errors.js';
 
 export const OrderItemDto = z.object({ productId: Id, quantity: Count, unitPrice: Money });
 export type OrderItemDto = z.infer<typeof OrderItemDto>;
@@ -89,7 +90,7 @@ export class OrdersClient {
 
   private credentials(): Record<string, string> {
     const { authorization } = this.scope;
-    if (!authorization) throw new BackendError('orders', 'UNAUTHENTICATED', 'no bearer token on the request');
+    if (!authorization) throw new BackendError('orders', PublicCode.UNAUTHENTICATED, 'no bearer token on the request');
     return { authorization };
   }
 }

@@ -2,6 +2,7 @@ import { handleWhen, retry, type IBackoff, type IBackoffFactory } from 'cockatie
 import { BackendError } from '../errors.js';
 import { MIN_USEFUL_MS, type Deadline } from './deadline.js';
 import type { RetryBudget } from './retry-budget.js';
+import { PublicCode } from '../../errors/public-errors.js';
 
 export interface RetryOptions {
   /** Attempts after the first. */
@@ -21,7 +22,7 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 export function isRetryable(error: unknown): error is BackendError {
   if (!(error instanceof BackendError)) return false;
   if (error.status !== undefined) return RETRYABLE_STATUS.has(error.status);
-  return error.code === 'BACKEND_UNAVAILABLE';
+  return error.code === PublicCode.BACKEND_UNAVAILABLE;
 }
 
 /**

@@ -2,6 +2,7 @@ import { BulkheadRejectedError, type BulkheadPolicy } from 'cockatiel';
 import type { ServiceName } from '../../config.js';
 import { BackendError } from '../errors.js';
 import type { Step } from '../pipeline.js';
+import { PublicCode } from '../../errors/public-errors.js';
 
 /**
  * At most `concurrency` calls in flight to the backend (cockatiel's bulkhead), then a short
@@ -23,7 +24,7 @@ export const bulkhead =
       });
     } catch (error) {
       if (error instanceof BulkheadRejectedError) {
-        throw new BackendError(service, 'BACKEND_OVERLOADED', `${limits.concurrency} calls in flight and ${limits.queue} queued`, { cause: error });
+        throw new BackendError(service, PublicCode.BACKEND_OVERLOADED, `${limits.concurrency} calls in flight and ${limits.queue} queued`, { cause: error });
       }
       throw error;
     }

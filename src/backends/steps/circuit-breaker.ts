@@ -4,6 +4,7 @@ import type { ServiceName } from '../../config.js';
 import { BackendError } from '../errors.js';
 import type { CallObserver } from '../events.js';
 import type { Step } from '../pipeline.js';
+import { PublicCode } from '../../errors/public-errors.js';
 
 export interface BreakerOptions {
   /** The fewest attempts in the window before their failure rate may open the circuit. */
@@ -20,7 +21,7 @@ export interface BreakerOptions {
 export function countsAgainstBreaker(error: unknown): boolean {
   return (
     error instanceof BackendError &&
-    (error.code === 'BACKEND_UNAVAILABLE' || error.code === 'BACKEND_TIMEOUT' || error.code === 'BACKEND_BAD_RESPONSE') &&
+    (error.code === PublicCode.BACKEND_UNAVAILABLE || error.code === PublicCode.BACKEND_TIMEOUT || error.code === PublicCode.BACKEND_BAD_RESPONSE) &&
     !error.cutShortByBudget
   );
 }
@@ -70,7 +71,7 @@ export const circuitBreaker =
     try {
       return await breaker.execute(() => next(call));
     } catch (error) {
-      if (error instanceof BrokenCircuitError) throw new BackendError(service, 'BACKEND_CIRCUIT_OPEN', 'circuit open: failing fast', { cause: error });
+      if (error instanceof BrokenCircuitError) throw new BackendError(service, PublicCode.BACKEND_CIRCUIT_OPEN, 'circuit open: failing fast', { cause: error });
       throw error;
     }
   };

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { ordersOfAnotherUser } from '../../errors/public-errors.js';
 import type { UserResolvers } from './../types.generated.js';
 
 export const User: UserResolvers = {
@@ -10,9 +10,7 @@ export const User: UserResolvers = {
   orders: async (user, _args, { loaders }) => {
     const viewer = await loaders.viewer();
     if (viewer?.id !== user.id) {
-      throw new GraphQLError("Only the user themselves can see their orders: send that user's bearer token.", {
-        extensions: { code: viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED' },
-      });
+      throw ordersOfAnotherUser(Boolean(viewer));
     }
     return loaders.ordersByUser.load(user.id);
   },
