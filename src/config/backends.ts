@@ -29,7 +29,7 @@ const policy = () => ({
   // cockatiel's SamplingBreaker: a trickle of calls never trips it.
   BREAKER_THRESHOLD: integer(1).default(20).describe('circuit breaker: the fewest attempts in the window before their failure rate may open it'),
   BREAKER_FAILURE_PERCENT: integer(1, 99).default(50).describe('share of failed attempts in the window, in percent, above which the circuit opens'),
-  BREAKER_WINDOW_MS: integer(100, 600_000).default(10_000).describe('the breaker’s sampling window: older attempts no longer count'),
+  BREAKER_WINDOW_MS: integer(100, 600_000).default(10_000).describe("the breaker's sampling window: older attempts no longer count"),
   BREAKER_HALF_OPEN_MS: integer(1).default(5000).describe('how long an open circuit fails fast before one probe may try'),
   RATE_LIMIT_RPS: integer(0).default(0).describe('requests per second the backend accepts from us; calls queue within their deadline; `0`: no limit'),
   CACHE: flag().default(true).describe('keep the answers the backend marks cacheable (`Cache-Control`, `ETag`) in memory'),
@@ -49,7 +49,7 @@ export const backendSchema = (name: ServiceName) =>
       URL: origin()
         .default(defaultUrl(name))
         .meta({ defaultText: `\`${defaultUrl(SERVICE_NAMES[0])}\` … \`:${new URL(defaultUrl(SERVICE_NAMES.at(-1)!)).port}\` (the mocks)` })
-        .describe('the backend’s origin'),
+        .describe("the backend's origin"),
       ...policy(),
     })
     .transform((v) => ({

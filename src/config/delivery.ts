@@ -46,14 +46,14 @@ export const deliverySchema = ({ env, redisUrl }: Deployment) =>
       DELIVERY_BACKOFF_MS: integer(1, 3_600_000).default(1000).describe('wait before the first retry; it doubles after each failure (±20% jitter)'),
       DELIVERY_BACKOFF_MAX_MS: integer(1, 86_400_000).default(300_000).describe('longest wait between two attempts'),
       DELIVERY_CONCURRENCY: integer(1, 1000).default(8).describe('deliveries in flight at once, per instance'),
-      DELIVERY_ATTEMPT_TIMEOUT_MS: integer(100, 600_000).default(10_000).describe('time budget of one attempt, the backend client’s own retries included'),
+      DELIVERY_ATTEMPT_TIMEOUT_MS: integer(100, 600_000).default(10_000).describe("time budget of one attempt, the backend client's own retries included"),
       // BullMQ's lock.
       DELIVERY_LOCK_MS: integer(500, 3_600_000)
         .default(30_000)
         .describe('with Redis: how long a delivery held by an instance that died waits before another takes it over'),
       IDEMPOTENCY_TTL_S: integer(60, 30 * 86_400)
         .default(86_400)
-        .describe('how long a checkout’s answer is kept for its `idempotencyKey`, and a finished delivery’s id for de-duplication'),
+        .describe("how long a checkout's answer is kept for its `idempotencyKey`, and a finished delivery's id for de-duplication"),
       ADMIN_TOKEN: token().optional().describe('bearer token of `/admin/deliveries`; unset: the endpoint is off'),
     })
     .superRefine(

@@ -17,7 +17,7 @@ export const deploymentSchema = () =>
         .describe('`production` turns GraphiQL, introspection and field suggestions off, allows no other origin by default, and logs JSON'),
       REDIS_URL: redisUrl()
         .optional()
-        .describe('Redis shared by all instances: the rate limit, the delivery queue, the checkout records, the persisted queries, the backends’ HTTP cache'),
+        .describe("Redis shared by all instances: the rate limit, the delivery queue, the checkout records, the persisted queries, the backends' HTTP cache"),
     })
     .transform((v) => ({ env: v.NODE_ENV, redisUrl: v.REDIS_URL }));
 

@@ -26,7 +26,7 @@ export const edgeSchema = ({ env, redisUrl }: Deployment) =>
       BATCH_LIMIT: integer(0, 100).default(0).describe('operations in one batched (JSON array) request; `0`: batching off'),
       RATE_LIMIT_POINTS: integer(0).default(600).describe('requests one client may send per window; `0`: rate limiting off'),
       RATE_LIMIT_WINDOW_S: integer(1).default(60).describe('length of the rate-limit window, in seconds'),
-      TRUST_PROXY: proxyHops().default(0).describe('proxies in front whose `X-Forwarded-For` entry names the client (`true` = 1; `0`: the socket’s address)'),
+      TRUST_PROXY: proxyHops().default(0).describe("proxies in front whose `X-Forwarded-For` entry names the client (`true` = 1; `0`: the socket's address)"),
       INTROSPECTION: flag()
         .default(env !== 'production')
         .describe('answer introspection queries (with `GRAPHIQL=true` in production, set `INTROSPECTION=true` too)'),
@@ -37,7 +37,7 @@ export const edgeSchema = ({ env, redisUrl }: Deployment) =>
       TRUSTED_DOCUMENTS: text()
         .optional()
         .meta({ accepts: 'path of a JSON manifest' })
-        .describe('manifest `{ "<sha256>": "<document>" }` (codegen’s client preset writes it): only its operations run'),
+        .describe('manifest `{ "<sha256>": "<document>" }` (codegen\'s client preset writes it): only its operations run'),
       // `*` lets any web page read the answers with the visitor's token: never in production.
       CORS_ORIGINS: origins()
         .default(env === 'production' ? Object.freeze([]) : '*')

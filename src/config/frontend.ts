@@ -10,10 +10,10 @@ export const frontendSchema = ({ redisUrl }: Deployment) =>
   z
     .object({
       // Always off with TRUSTED_DOCUMENTS: only the manifest runs then.
-      APQ: flag().default(true).describe('automatic persisted queries: a client sends a known document’s sha256 alone (off with `TRUSTED_DOCUMENTS`)'),
+      APQ: flag().default(true).describe("automatic persisted queries: a client sends a known document's sha256 alone (off with `TRUSTED_DOCUMENTS`)"),
       APQ_MAX_DOCUMENTS: integer(1, 1_000_000)
         .default(10_000)
-        .describe('documents kept in each instance’s memory (also at most 16 MiB), in front of Redis when there is one'),
+        .describe("documents kept in each instance's memory (also at most 16 MiB), in front of Redis when there is one"),
       APQ_TTL_S: integer(1, 365 * 86_400)
         .default(86_400)
         .describe('how long a registered document is kept, in memory and in Redis (keys `<DELIVERY_PREFIX>:apq:<sha256>`)'),

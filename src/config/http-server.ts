@@ -14,15 +14,15 @@ export const httpServerSchema = () =>
     .object({
       HEADERS_TIMEOUT_MS: integer(100, 600_000)
         .default(10_000)
-        .describe('time to receive a request’s headers, from its first byte or the connection; then `408` and close'),
+        .describe("time to receive a request's headers, from its first byte or the connection; then `408` and close"),
       HTTP_REQUEST_TIMEOUT_MS: integer(100, 3_600_000)
         .default(30_000)
-        .describe('time to receive a whole request, headers and body; then `408` and close (not the answer: that is `REQUEST_TIMEOUT_MS`’s budget)'),
+        .describe("time to receive a whole request, headers and body; then `408` and close (not the answer: that is `REQUEST_TIMEOUT_MS`'s budget)"),
       // Above the idle timeout of the load balancer in front (AWS ALB and nginx: 60 s), so the
       // balancer closes first and never sends on a socket we are closing.
       KEEP_ALIVE_TIMEOUT_MS: integer(0, 3_600_000)
         .default(65_000)
-        .describe('how long an idle keep-alive socket is kept for its next request (keep it above the load balancer’s idle timeout)'),
+        .describe("how long an idle keep-alive socket is kept for its next request (keep it above the load balancer's idle timeout)"),
       MAX_CONNECTIONS: integer(0, 1_000_000).default(4096).describe('open sockets at most; more are closed as soon as accepted; `0`: no cap'),
     })
     // Node refuses a server whose headers may take longer than the whole request.

@@ -23,12 +23,9 @@ export const observabilitySchema = () =>
       // Read by the OpenTelemetry SDK itself, not here: declared so the README lists them.
       OTEL_TRACES_SAMPLER: text()
         .optional()
-        .meta({ accepts: 'a sampler name of the OpenTelemetry spec', defaultText: '`parentbased_always_on` (the SDK’s)' })
-        .describe('the SDK’s sampler, e.g. `parentbased_traceidratio`'),
-      OTEL_TRACES_SAMPLER_ARG: text()
-        .optional()
-        .meta({ accepts: 'the sampler’s argument', defaultText: 'unset' })
-        .describe('its argument, e.g. `0.1` for one trace in ten'),
+        .meta({ accepts: 'a sampler name of the OpenTelemetry spec', defaultText: "`parentbased_always_on` (the SDK's)" })
+        .describe("the SDK's sampler, e.g. `parentbased_traceidratio`"),
+      OTEL_TRACES_SAMPLER_ARG: text().optional().meta({ accepts: "the sampler's argument" }).describe('its argument, e.g. `0.1` for one trace in ten'),
       // The SDK's defaults (2,048 spans queued, sent every 5 s) drop spans from a few hundred
       // requests/s on (about 10 spans each); 16,384 spans is some 30 MB at worst. Sent every
       // second, a trace is in Jaeger by the time one looks.

@@ -23,7 +23,7 @@ export const serverSchema = ({ env, terminal }: Deployment) =>
       EXECUTOR: oneOf(['jit', 'default'])
         .default('jit')
         .describe(
-          '`jit`: each document is compiled once by graphql-jit (the 1,000 most recent are kept) and runs as plain JavaScript; documents it cannot run (`@defer`/`@stream`, several operations, anything it refuses) use the default executor, with a debug line saying why. `default`: graphql-js’s executor for everything',
+          "`jit`: each document is compiled once by graphql-jit (the 1,000 most recent are kept) and runs as plain JavaScript; documents it cannot run (`@defer`/`@stream`, several operations, anything it refuses) use the default executor, with a debug line saying why. `default`: graphql-js's executor for everything",
         ),
       REQUEST_TIMEOUT_MS: integer(1, 600_000)
         .default(5000)
@@ -33,7 +33,7 @@ export const serverSchema = ({ env, terminal }: Deployment) =>
       LOADER_BATCH_WINDOW_MS: integer(0, 1000)
         .default(2)
         .describe(
-          'longest a request’s DataLoader batch waits for more keys of its level while other calls of the request are in flight; `0`: sent at the end of the tick (DataLoader’s default)',
+          "longest a request's DataLoader batch waits for more keys of its level while other calls of the request are in flight; `0`: sent at the end of the tick (DataLoader's default)",
         ),
       FETCH_PLAN: flag()
         .default(env === 'development')

@@ -66,12 +66,14 @@ export function flag() {
       ctx.issues.push({ code: 'custom', message: `must be true or false, ${got(value)}`, input: text });
       return z.NEVER;
     })
-    .meta({ accepts: 'on/off (true/false, yes/no, 1/0)' });
+    .meta({ accepts: 'on/off' });
 }
 
 /** One of a fixed list of words, as written (case counts). */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, { error: (issue) => `must be one of ${values.join(', ')}, ${got(issue.input)}` }).meta({ accepts: values.join(', ') });
+  return z
+    .enum(values, { error: (issue) => `must be one of ${values.join(', ')}, ${got(issue.input)}` })
+    .meta({ accepts: values.map((value) => `\`${value}\``).join(', ') });
 }
 
 /** Any text. */
