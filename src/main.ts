@@ -60,8 +60,8 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, be
   // server's modules (yoga, graphql, undici, the schema) in its memory.
   const [{ listen }, { startTracing }] = await Promise.all([import('./listen.js'), import('./observability/tracing.js')]);
   // Before the server, so it is built with tracing on (or, with no OTLP endpoint, without any of it).
-  const { otlpTracesUrl, serviceName } = config.observability;
-  const tracing = await startTracing({ serviceName, otlpTracesUrl, logger });
+  const { otlpTracesUrl, serviceName, spanQueueSize, spanExportDelayMs } = config.observability;
+  const tracing = await startTracing({ serviceName, otlpTracesUrl, logger, batch: { maxQueueSize: spanQueueSize, scheduledDelayMillis: spanExportDelayMs } });
   if (tracing) logger.info({ url: otlpTracesUrl, serviceName }, 'tracing: spans exported by OTLP');
   const extra = await beforeStart?.(config);
   const bff = await listen(config, logger);

@@ -36,17 +36,13 @@ export interface TracingOptions {
   exporter?: SpanExporter;
   /** Where the SDK's own warnings go (a collector that cannot be reached, spans dropped). @default silent */
   logger?: Logger;
+  /**
+   * The OTLP batch: spans queued at most, and ms between two sends (the config's
+   * OTEL_BSP_MAX_QUEUE_SIZE and OTEL_BSP_SCHEDULE_DELAY, src/config/observability.ts, which says
+   * why its defaults are not the SDK's). @default the SDK's
+   */
+  batch?: { maxQueueSize: number; scheduledDelayMillis: number };
 }
-
-/**
- * The SDK's defaults (2,048 spans queued, sent every 5 s) drop spans from a few hundred
- * requests/s on (about 10 spans each); 16,384 spans is some 30 MB at worst. Sent every second,
- * a trace is in Jaeger by the time one looks. The OTEL_BSP_* variables still win (the SDK reads them).
- */
-const BATCH = {
-  maxQueueSize: process.env.OTEL_BSP_MAX_QUEUE_SIZE ? undefined : 16_384,
-  scheduledDelayMillis: process.env.OTEL_BSP_SCHEDULE_DELAY ? undefined : 1000,
-};
 
 /** How long shutdown waits for the last spans to be sent: a dead collector must not hold up a stop. */
 const FLUSH_TIMEOUT_MS = 2000;
@@ -75,7 +71,7 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | u
   const provider = new NodeTracerProvider({
     resource,
     // Batching keeps export off the request path; a test wants each span the moment it ends.
-    spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter, BATCH)],
+    spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter, options.batch)],
   });
   provider.register({ contextManager: null });
   if (options.logger) {
