@@ -1,4 +1,4 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, isPromise, type Plugin } from 'graphql-yoga';
 
 /**
  * A GET (or form post) whose `variables` or `extensions` parameter is not JSON is the client's
@@ -11,16 +11,25 @@ export function useMalformedParams(): Plugin {
     onRequestParse({ requestParser, setRequestParser }) {
       if (!requestParser) return;
       const parse = requestParser;
-      setRequestParser(async (request) => {
+      // Not an async function: a parse that answers at once (a GET's) stays synchronous, and a
+      // body's pays for no second promise around its own.
+      setRequestParser((request) => {
+        let parsed: ReturnType<typeof parse>;
         try {
-          return await parse(request);
+          parsed = parse(request);
         } catch (error) {
-          if (!(error instanceof SyntaxError)) throw error;
-          throw createGraphQLError('The `variables` or `extensions` parameter is not valid JSON.', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
+          return clientMistake(error);
         }
+        // Any thenable: yoga's parsers may answer with whatwg-node's already-settled promises.
+        return isPromise(parsed) ? parsed.then(undefined, clientMistake) : parsed;
       });
     },
   };
+}
+
+function clientMistake(error: unknown): never {
+  if (!(error instanceof SyntaxError)) throw error;
+  throw createGraphQLError('The `variables` or `extensions` parameter is not valid JSON.', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
 }
