@@ -9,7 +9,9 @@
  *   tsx scripts/profile-hot-path.ts [--compare <other checkout>] [--profile] [--duration 15]
  *       [--warmup 4] [--port 4300] [--connections 10] [--rate 0] [--rounds 1] [--first 20]
  *
- * `--first N` lists N products instead of 20 (the issue measures 20 and 100).
+ * `--first N` lists N products instead of 20 (the issue measures 20 and 100). `--dist` runs
+ * each BFF as `npm run start:bff` does (compiled JS from `tsc -p tsconfig.build.json`, built
+ * here first in each checkout, with that script's node flags) instead of under tsx.
  *
  * The machine is shared: absolute req/s and CPU ms move with the neighbours. `--compare` runs a
  * second BFF from another checkout (e.g. `git worktree`/`git archive` of main, with this
@@ -17,11 +19,12 @@
  * both share the same neighbours: the ratio of their CPU ms per request holds where the
  * absolute figures wander. `--rate` (requests/s per BFF, open loop) makes their work equal.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { assertPortFree, isOk, spawnTs, stopAll, waitUntil, type Child } from '../bench/processes.js';
+import { assertPortFree, isOk, spawnNode, spawnTs, stopAll, waitUntil, type Child } from '../bench/processes.js';
 import { UsageSampler, waitCpuQuiet } from '../bench/procstats.js';
 import { SERVICE_NAMES, type ServiceName } from '../src/config.js';
 import { printSummary, summarize } from './cpuprofile-summary.js';
@@ -40,6 +43,7 @@ const rate = Number(opt('rate', '0'));
 const rounds = Number(opt('rounds', '1'));
 const compare = args.includes('--compare') ? resolve(opt('compare', '')) : undefined;
 const first = Number(opt('first', '20'));
+const dist = args.includes('--dist');
 
 const HOST = '127.0.0.1';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -69,26 +73,31 @@ async function startMocks(): Promise<Child[]> {
   return mocks;
 }
 
+/** Builds `root` and returns the node arguments of its `npm run start:bff` (flags and entry point). */
+function startBffArgs(root: string): string[] {
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:bff'];
+  const [command, ...rest] = script?.split(/\s+/) ?? [];
+  if (command !== 'node') throw new Error(`${root}: start:bff does not start node (${script})`);
+  return rest;
+}
+
 async function startBff(label: string, root: string, port: number): Promise<Bff> {
   const profilePath = join(PROFILES, `${label}-${Date.now()}.cpuprofile`);
-  const child = spawnTs(
-    `bff ${label}`,
-    'src/main.ts',
-    {
-      PORT: String(port),
-      HOST,
-      NODE_ENV: 'production',
-      DELIVERY_QUEUE: 'memory',
-      LOG_LEVEL: 'warn',
-      LOG_PRETTY: 'false',
-      // One address sends all the load: the per-client limit would answer 429 within a second.
-      RATE_LIMIT_POINTS: '0',
-      MAX_COST: '100000',
-      ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrl(name)])),
-      ...(profile ? { NODE_OPTIONS: `--import ${PRELOAD}`, CPU_PROFILE_PATH: profilePath } : {}),
-    },
-    root,
-  );
+  const env = {
+    PORT: String(port),
+    HOST,
+    NODE_ENV: 'production',
+    DELIVERY_QUEUE: 'memory',
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    // One address sends all the load: the per-client limit would answer 429 within a second.
+    RATE_LIMIT_POINTS: '0',
+    MAX_COST: '100000',
+    ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrl(name)])),
+    ...(profile ? { NODE_OPTIONS: `--import ${PRELOAD}`, CPU_PROFILE_PATH: profilePath } : {}),
+  };
+  const child = dist ? spawnNode(`bff ${label}`, startBffArgs(root), env, root) : spawnTs(`bff ${label}`, 'src/main.ts', env, root);
   const logged = new Map<string, number>();
   child.onLine((line) => {
     let msg = line.slice(0, 80);
