@@ -12,6 +12,8 @@
  * `--first N` lists N products instead of 20 (the issue measures 20 and 100). `--dist` runs
  * each BFF as `npm run start:bff` does (compiled JS from `tsc -p tsconfig.build.json`, built
  * here first in each checkout, with that script's node flags) instead of under tsx.
+ * `--ceiling <dir>/bare-yoga.mjs` loads the stack's ceiling (yoga + graphql-jit over in-memory
+ * data) at the same time, as a third figure; its directory needs a node_modules with yoga.
  *
  * The machine is shared: absolute req/s and CPU ms move with the neighbours. `--compare` runs a
  * second BFF from another checkout (e.g. `git worktree`/`git archive` of main, with this
@@ -21,7 +23,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { assertPortFree, isOk, spawnNode, spawnTs, stopAll, waitUntil, type Child } from '../bench/processes.js';
@@ -44,6 +46,7 @@ const rounds = Number(opt('rounds', '1'));
 const compare = args.includes('--compare') ? resolve(opt('compare', '')) : undefined;
 const first = Number(opt('first', '20'));
 const dist = args.includes('--dist');
+const ceiling = args.includes('--ceiling') ? resolve(opt('ceiling', '')) : undefined;
 
 const HOST = '127.0.0.1';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -98,6 +101,27 @@ async function startBff(label: string, root: string, port: number): Promise<Bff>
     ...(profile ? { NODE_OPTIONS: `--import ${PRELOAD}`, CPU_PROFILE_PATH: profilePath } : {}),
   };
   const child = dist ? spawnNode(`bff ${label}`, startBffArgs(root), env, root) : spawnTs(`bff ${label}`, 'src/main.ts', env, root);
+  const url = `http://${HOST}:${port}`;
+  await waitUntil(`the BFF ${label} /ready`, () => isOk(`${url}/ready`, 2000), { timeoutMs: 120_000, watch: [child] });
+  return followed(label, child, url, profilePath);
+}
+
+/**
+ * The stack's ceiling (../shared/peers/ceiling/bare-yoga.mjs, from a directory whose
+ * node_modules has its packages) in its `jit` mode, loaded like the BFFs: the issue's target
+ * is one BFF worker at ≥ 0.75 × its throughput, so its CPU ms/req is the figure to approach.
+ */
+async function startCeiling(file: string, port: number): Promise<Bff> {
+  const profilePath = join(PROFILES, `ceiling-${Date.now()}.cpuprofile`);
+  const env = { PORT: String(port), ...(profile ? { NODE_OPTIONS: `--import ${PRELOAD}`, CPU_PROFILE_PATH: profilePath } : {}) };
+  const child = spawnNode('ceiling', [file, 'jit'], env, dirname(file));
+  const url = `http://${HOST}:${port}`;
+  await waitUntil('the ceiling to answer', () => isOk(`${url}/graphql?query=%7B__typename%7D`, 2000), { timeoutMs: 60_000, watch: [child] });
+  return followed('ceiling', child, url, profilePath);
+}
+
+/** Counts what `child` logs, and checks that it answers the listing right before it is loaded. */
+async function followed(label: string, child: Child, url: string, profilePath: string): Promise<Bff> {
   const logged = new Map<string, number>();
   child.onLine((line) => {
     let msg = line.slice(0, 80);
@@ -108,8 +132,6 @@ async function startBff(label: string, root: string, port: number): Promise<Bff>
     }
     logged.set(msg, (logged.get(msg) ?? 0) + 1);
   });
-  const url = `http://${HOST}:${port}`;
-  await waitUntil(`the BFF ${label} /ready`, () => isOk(`${url}/ready`, 2000), { timeoutMs: 120_000, watch: [child] });
   const check = await fetch(`${url}/graphql`, { method: 'POST', headers: HEADERS, body: BODY });
   const answer = (await check.json()) as { data?: { products?: { nodes?: unknown[] } }; errors?: unknown };
   if (check.status !== 200 || answer.errors || answer.data?.products?.nodes?.length !== first)
@@ -171,7 +193,7 @@ async function measure(bffs: Bff[]): Promise<void> {
   });
 }
 
-const ports = [basePort, basePort + 1, basePort + 2, basePort + 3, basePort + 4, basePort + 5, basePort + 6, basePort + 10];
+const ports = [basePort, basePort + 1, basePort + 2, basePort + 3, basePort + 4, basePort + 5, basePort + 6, basePort + 10, basePort + 11];
 for (const port of ports) await assertPortFree(port, HOST);
 if (profile) mkdirSync(PROFILES, { recursive: true });
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
@@ -179,6 +201,7 @@ try {
   await startMocks();
   const bffs = [await startBff('this', ROOT, basePort)];
   if (compare) bffs.push(await startBff('other', compare, basePort + 10));
+  if (ceiling) bffs.push(await startCeiling(ceiling, basePort + 11));
   for (let round = 0; round < rounds; round++) await measure(bffs);
   if (profile) {
     // The profile is written when a BFF handles the second signal: give it a moment.
