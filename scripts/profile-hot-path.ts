@@ -183,6 +183,8 @@ async function measure(bffs: Bff[]): Promise<void> {
         answered: result.requests.total,
         non2xx: result.non2xx,
         errors: result.errors,
+        // Answers that carried `errors` (autocannon counts a failed verifyBody here, not in `errors`).
+        mismatches: result.mismatches,
         cpuMsPerReq: Math.round((cpuMs / result.requests.total) * 1000) / 1000,
         bffCpuPercent: usage[bff.label]!.cpuPercent,
         othersCpuPercent: usage.others?.cpuPercent,
