@@ -7,7 +7,13 @@
  * (scripts/cpu-profile-on-signal.mjs, started and stopped by SIGUSR2).
  *
  *   tsx scripts/profile-hot-path.ts [--compare <other checkout>] [--profile] [--duration 15]
- *       [--warmup 4] [--port 4300] [--connections 10] [--rate 0] [--rounds 1]
+ *       [--warmup 4] [--port 4300] [--connections 10] [--rate 0] [--rounds 1] [--first 20]
+ *
+ * `--first N` lists N products instead of 20 (the issue measures 20 and 100). `--dist` runs
+ * each BFF as `npm run start:bff` does (compiled JS from `tsc -p tsconfig.build.json`, built
+ * here first in each checkout, with that script's node flags) instead of under tsx.
+ * `--ceiling <dir>/bare-yoga.mjs` loads the stack's ceiling (yoga + graphql-jit over in-memory
+ * data) at the same time, as a third figure; its directory needs a node_modules with yoga.
  *
  * The machine is shared: absolute req/s and CPU ms move with the neighbours. `--compare` runs a
  * second BFF from another checkout (e.g. `git worktree`/`git archive` of main, with this
@@ -15,11 +21,12 @@
  * both share the same neighbours: the ratio of their CPU ms per request holds where the
  * absolute figures wander. `--rate` (requests/s per BFF, open loop) makes their work equal.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { assertPortFree, isOk, spawnTs, stopAll, waitUntil, type Child } from '../bench/processes.js';
+import { assertPortFree, isOk, spawnNode, spawnTs, stopAll, waitUntil, type Child } from '../bench/processes.js';
 import { UsageSampler, waitCpuQuiet } from '../bench/procstats.js';
 import { SERVICE_NAMES, type ServiceName } from '../src/config.js';
 import { printSummary, summarize } from './cpuprofile-summary.js';
@@ -37,11 +44,13 @@ const connections = Number(opt('connections', '10'));
 const rate = Number(opt('rate', '0'));
 const rounds = Number(opt('rounds', '1'));
 const compare = args.includes('--compare') ? resolve(opt('compare', '')) : undefined;
+const first = Number(opt('first', '20'));
+const dist = args.includes('--dist');
+const ceiling = args.includes('--ceiling') ? resolve(opt('ceiling', '')) : undefined;
 
 const HOST = '127.0.0.1';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const QUERY =
-  'query ProductPage { products(first: 20) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }';
+const QUERY = `query ProductPage { products(first: ${first}) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }`;
 const BODY = JSON.stringify({ query: QUERY });
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 const PRELOAD = fileURLToPath(new URL('./cpu-profile-on-signal.mjs', import.meta.url));
@@ -67,26 +76,52 @@ async function startMocks(): Promise<Child[]> {
   return mocks;
 }
 
+/** Builds `root` and returns the node arguments of its `npm run start:bff` (flags and entry point). */
+function startBffArgs(root: string): string[] {
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:bff'];
+  const [command, ...rest] = script?.split(/\s+/) ?? [];
+  if (command !== 'node') throw new Error(`${root}: start:bff does not start node (${script})`);
+  return rest;
+}
+
 async function startBff(label: string, root: string, port: number): Promise<Bff> {
   const profilePath = join(PROFILES, `${label}-${Date.now()}.cpuprofile`);
-  const child = spawnTs(
-    `bff ${label}`,
-    'src/main.ts',
-    {
-      PORT: String(port),
-      HOST,
-      NODE_ENV: 'production',
-      DELIVERY_QUEUE: 'memory',
-      LOG_LEVEL: 'warn',
-      LOG_PRETTY: 'false',
-      // One address sends all the load: the per-client limit would answer 429 within a second.
-      RATE_LIMIT_POINTS: '0',
-      MAX_COST: '100000',
-      ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrl(name)])),
-      ...(profile ? { NODE_OPTIONS: `--import ${PRELOAD}`, CPU_PROFILE_PATH: profilePath } : {}),
-    },
-    root,
-  );
+  const env = {
+    PORT: String(port),
+    HOST,
+    NODE_ENV: 'production',
+    DELIVERY_QUEUE: 'memory',
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    // One address sends all the load: the per-client limit would answer 429 within a second.
+    RATE_LIMIT_POINTS: '0',
+    MAX_COST: '100000',
+    ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrl(name)])),
+    ...(profile ? { NODE_OPTIONS: `--import ${PRELOAD}`, CPU_PROFILE_PATH: profilePath } : {}),
+  };
+  const child = dist ? spawnNode(`bff ${label}`, startBffArgs(root), env, root) : spawnTs(`bff ${label}`, 'src/main.ts', env, root);
+  const url = `http://${HOST}:${port}`;
+  await waitUntil(`the BFF ${label} /ready`, () => isOk(`${url}/ready`, 2000), { timeoutMs: 120_000, watch: [child] });
+  return followed(label, child, url, profilePath);
+}
+
+/**
+ * The stack's ceiling (../shared/peers/ceiling/bare-yoga.mjs, from a directory whose
+ * node_modules has its packages) in its `jit` mode, loaded like the BFFs: the issue's target
+ * is one BFF worker at ≥ 0.75 × its throughput, so its CPU ms/req is the figure to approach.
+ */
+async function startCeiling(file: string, port: number): Promise<Bff> {
+  const profilePath = join(PROFILES, `ceiling-${Date.now()}.cpuprofile`);
+  const env = { PORT: String(port), ...(profile ? { NODE_OPTIONS: `--import ${PRELOAD}`, CPU_PROFILE_PATH: profilePath } : {}) };
+  const child = spawnNode('ceiling', [file, 'jit'], env, dirname(file));
+  const url = `http://${HOST}:${port}`;
+  await waitUntil('the ceiling to answer', () => isOk(`${url}/graphql?query=%7B__typename%7D`, 2000), { timeoutMs: 60_000, watch: [child] });
+  return followed('ceiling', child, url, profilePath);
+}
+
+/** Counts what `child` logs, and checks that it answers the listing right before it is loaded. */
+async function followed(label: string, child: Child, url: string, profilePath: string): Promise<Bff> {
   const logged = new Map<string, number>();
   child.onLine((line) => {
     let msg = line.slice(0, 80);
@@ -97,11 +132,9 @@ async function startBff(label: string, root: string, port: number): Promise<Bff>
     }
     logged.set(msg, (logged.get(msg) ?? 0) + 1);
   });
-  const url = `http://${HOST}:${port}`;
-  await waitUntil(`the BFF ${label} /ready`, () => isOk(`${url}/ready`, 2000), { timeoutMs: 120_000, watch: [child] });
   const check = await fetch(`${url}/graphql`, { method: 'POST', headers: HEADERS, body: BODY });
   const answer = (await check.json()) as { data?: { products?: { nodes?: unknown[] } }; errors?: unknown };
-  if (check.status !== 200 || answer.errors || answer.data?.products?.nodes?.length !== 20)
+  if (check.status !== 200 || answer.errors || answer.data?.products?.nodes?.length !== first)
     throw new Error(`${label}: wrong answer: ${JSON.stringify(answer).slice(0, 300)}`);
   return { label, url, child, profilePath, logged };
 }
@@ -150,6 +183,8 @@ async function measure(bffs: Bff[]): Promise<void> {
         answered: result.requests.total,
         non2xx: result.non2xx,
         errors: result.errors,
+        // Answers that carried `errors` (autocannon counts a failed verifyBody here, not in `errors`).
+        mismatches: result.mismatches,
         cpuMsPerReq: Math.round((cpuMs / result.requests.total) * 1000) / 1000,
         bffCpuPercent: usage[bff.label]!.cpuPercent,
         othersCpuPercent: usage.others?.cpuPercent,
@@ -160,7 +195,7 @@ async function measure(bffs: Bff[]): Promise<void> {
   });
 }
 
-const ports = [basePort, basePort + 1, basePort + 2, basePort + 3, basePort + 4, basePort + 5, basePort + 6, basePort + 10];
+const ports = [basePort, basePort + 1, basePort + 2, basePort + 3, basePort + 4, basePort + 5, basePort + 6, basePort + 10, basePort + 11];
 for (const port of ports) await assertPortFree(port, HOST);
 if (profile) mkdirSync(PROFILES, { recursive: true });
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
@@ -168,6 +203,7 @@ try {
   await startMocks();
   const bffs = [await startBff('this', ROOT, basePort)];
   if (compare) bffs.push(await startBff('other', compare, basePort + 10));
+  if (ceiling) bffs.push(await startCeiling(ceiling, basePort + 11));
   for (let round = 0; round < rounds; round++) await measure(bffs);
   if (profile) {
     // The profile is written when a BFF handles the second signal: give it a moment.

@@ -1,4 +1,4 @@
-import { createSchema, createYoga, useExecutionCancellation, useReadinessCheck } from 'graphql-yoga';
+import { createSchema, createYoga, useExecutionCancellation } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createSharedCache } from './backends/cache/redis-store.js';
 import { closeBackendPools, createBackendPools } from './backends/index.js';
@@ -18,6 +18,7 @@ import { useCompression } from './plugins/use-compression.js';
 import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
 import { useJitExecution } from './plugins/use-jit-execution.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { useReadinessEndpoint } from './plugins/use-readiness-endpoint.js';
 import { useRequestId } from './plugins/use-request-id.js';
 import { useRequestLogging } from './plugins/use-request-logging.js';
 import { useTracing } from './plugins/use-tracing.js';
@@ -78,7 +79,7 @@ export function createServer({ config, logger }: ServerDeps) {
       // A client that hangs up stops the execution, and (through request.signal) its backend calls.
       useExecutionCancellation(),
       ...edge.plugins,
-      useReadinessCheck({ endpoint: '/ready', check: readiness.check }),
+      useReadinessEndpoint({ endpoint: '/ready', check: readiness.check }),
       ...(config.fetchPlan ? [useFetchPlan()] : []),
       // Compiled execution; documents graphql-jit cannot run (@defer, …) use the default executor.
       ...(config.executor === 'jit' ? [useJitExecution({ logger: logger.child({ component: 'jit' }) })] : []),

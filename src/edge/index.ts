@@ -11,6 +11,7 @@ import { useMalformedParams } from '../plugins/use-malformed-params.js';
 import { usePersistedQueries } from '../plugins/use-persisted-queries.js';
 import { useProductionHardening } from '../plugins/use-production-hardening.js';
 import { useRateLimit } from '../plugins/use-rate-limit.js';
+import { useRequestBodyLimit } from '../plugins/use-request-body-limit.js';
 import { useRequestDecompression } from '../plugins/use-request-decompression.js';
 import { useRequestLimits } from '../plugins/use-request-limits.js';
 import { useTrustedDocuments } from '../plugins/use-trusted-documents.js';
@@ -20,7 +21,7 @@ import { createPersistedQueryStore } from './persisted-query-store.js';
  * Everything between the internet and the resolvers, from `config.edge`: yoga's own options
  * (body size, batching, CORS) and the plugins, in the order a request meets them:
  *  1. `onRequest`: rate limit (before the body is read); compressed bodies decoded, within the body size;
- *  2. `onRequestParse`: CSRF header, malformed GET parameters, body size (yoga), batch size (yoga);
+ *  2. `onRequestParse`: CSRF header, malformed GET parameters, body size, batch size (yoga);
  *  3. `onParams`: trusted documents, or else automatic persisted queries;
  *  4. parse and validate, cached per document: tokens, depth, aliases, directives, root
  *     fields, introspection, suggestions;
@@ -54,10 +55,13 @@ export function edgeOptions(config: Config, logger: Logger) {
     useCostLimit({ maxCost: edge.maxCost, maxListSize: edge.maxListSize }),
     useErrorLog(logger),
     useCacheControl({ maxAgeSeconds: frontend.cdnMaxAgeS }),
+    // Last of the plugins that touch the request parser, where yoga puts its own limit (which is
+    // off: this one counts only the bodies whose length nothing else bounds).
+    useRequestBodyLimit({ maxBytes: edge.maxBodyBytes }),
   ];
   return {
-    // Counted while streaming too, so a chunked body without Content-Length stops at the limit.
-    maxRequestBodySize: edge.maxBodyBytes,
+    // useRequestBodyLimit (above) does yoga's job, counting a chunked body as it streams too.
+    maxRequestBodySize: false as const,
     // Off by default: a batch multiplies every per-request limit by its length, and HTTP/2
     // already makes separate requests cheap. `BATCH_LIMIT=n` allows up to n; more is a 413.
     batching: edge.batchLimit > 0 ? { limit: edge.batchLimit } : false,

@@ -38,10 +38,13 @@ export function useCompression({ minBytes = 1024 }: CompressionOptions = {}): Pl
   return {
     onResponse({ request, response, setResponse, fetchAPI }) {
       const type = response.headers.get('content-type') ?? '';
-      if (!response.body || request.method === 'HEAD' || response.headers.has('content-encoding') || STREAMED.test(type) || !COMPRESSIBLE.test(type)) return;
+      if (request.method === 'HEAD' || response.headers.has('content-encoding') || STREAMED.test(type) || !COMPRESSIBLE.test(type)) return;
+      const length = Number(response.headers.get('content-length') ?? Number.NaN);
+      // A Content-Length above 0 says there is a body; only without one is `body` asked, since
+      // whatwg-node's getter turns a string body into a Buffer and a Readable that nobody reads.
+      if (!(length > 0) && !response.body) return;
       response.headers.append('vary', 'Accept-Encoding');
       const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
-      const length = Number(response.headers.get('content-length') ?? Number.NaN);
       if (encoding === 'identity' || length < minBytes) return;
       return response.arrayBuffer().then(async (buffer) => {
         const body = new Uint8Array(buffer);

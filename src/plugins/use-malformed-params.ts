@@ -1,4 +1,4 @@
-import type { Plugin } from 'graphql-yoga';
+import { isPromise, type Plugin } from 'graphql-yoga';
 import { malformedParams } from '../errors/public-errors.js';
 
 /**
@@ -12,14 +12,23 @@ export function useMalformedParams(): Plugin {
     onRequestParse({ requestParser, setRequestParser }) {
       if (!requestParser) return;
       const parse = requestParser;
-      setRequestParser(async (request) => {
+      // Not an async function: a parse that answers at once (a GET's) stays synchronous, and a
+      // body's pays for no second promise around its own.
+      setRequestParser((request) => {
+        let parsed: ReturnType<typeof parse>;
         try {
-          return await parse(request);
+          parsed = parse(request);
         } catch (error) {
-          if (!(error instanceof SyntaxError)) throw error;
-          throw malformedParams();
+          return clientMistake(error);
         }
+        // Any thenable: yoga's parsers may answer with whatwg-node's already-settled promises.
+        return isPromise(parsed) ? parsed.then(undefined, clientMistake) : parsed;
       });
     },
   };
+}
+
+function clientMistake(error: unknown): never {
+  if (!(error instanceof SyntaxError)) throw error;
+  throw malformedParams();
 }

@@ -53,12 +53,14 @@ export function useRequestLimits(options: RequestLimitsOptions = {}): Plugin {
     // Suggestions are hidden in production by useProductionHardening, not here.
     blockFieldSuggestion: { enabled: false },
   });
+  // Made once: the hook below runs on every request, cached validation or not.
+  const rootFieldsRule = maxRootFieldsRule(maxRootFields);
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(armor as Plugin);
       addPlugin({
         onValidate({ addValidationRule }) {
-          addValidationRule(maxRootFieldsRule(maxRootFields));
+          addValidationRule(rootFieldsRule);
         },
       });
     },

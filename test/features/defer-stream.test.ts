@@ -220,4 +220,11 @@ describe('the edge sees deferred parts', () => {
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.text).errors[0].message).toMatch(/list/i);
   });
+
+  it('two deferred parts with the same label are refused by validation, before any backend call', async () => {
+    const refused = await post('{ product(id: "1") { ... @defer(label: "a") { name } ... @defer(label: "a") { id } } }');
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text).errors[0].message).toMatch(/label/i);
+    expect(await stack.calls()).toMatchObject({ catalog: 0 });
+  });
 });
