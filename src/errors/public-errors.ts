@@ -58,7 +58,7 @@ const CATALOG = {
   },
   BAD_REQUEST: {
     meaning:
-      'Not a GraphQL request the BFF can read: a body that is not JSON, `variables` or `extensions` that are not JSON, no `query`, a compressed body that does not decode, a batch (JSON array) while batching is off. `405` (with `Allow: POST`) for a mutation sent over GET, `413` for a batch longer than `BATCH_LIMIT`.',
+      'Not a GraphQL request the BFF can read: a body that is not JSON, `variables` or `extensions` that are not JSON, no `query`, a compressed body that does not decode, a `Content-Length` that is not one number, a batch (JSON array) while batching is off. `405` (with `Allow: POST`) for a mutation sent over GET, `413` for a batch longer than `BATCH_LIMIT`.',
     retryable: false,
     status: 400,
     raisedBy: 'bff, yoga',
@@ -236,6 +236,10 @@ export function requestBodyTooLarge(maxBytes: number): GraphQLError {
   return new GraphQLError(`Request body too large: at most ${maxBytes} bytes, once decoded.`, {
     extensions: { code: PublicCode.REQUEST_ENTITY_TOO_LARGE, ...httpOf(PublicCode.REQUEST_ENTITY_TOO_LARGE) },
   });
+}
+
+export function invalidContentLength(): GraphQLError {
+  return new GraphQLError('Content-Length header is invalid.', { extensions: { code: PublicCode.BAD_REQUEST, ...httpOf(PublicCode.BAD_REQUEST) } });
 }
 
 export function unsupportedContentEncoding(coding: string): GraphQLError {

@@ -1,5 +1,6 @@
 import { IncomingMessage } from 'node:http';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import { invalidContentLength, requestBodyTooLarge } from '../errors/public-errors.js';
 
 export interface RequestBodyLimitOptions {
   /** Most bytes a request body may have (yoga's `maxRequestBodySize`, which must then be `false`). */
@@ -8,9 +9,6 @@ export interface RequestBodyLimitOptions {
 
 /** Only one non-negative integer is a valid Content-Length (`1, 2` is a smuggling attempt). */
 const CONTENT_LENGTH = /^\d+$/;
-
-const tooLarge = () => createGraphQLError('Request body too large', { extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' } });
-const invalidLength = () => createGraphQLError('Content-Length header is invalid.', { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } });
 
 /**
  * Yoga's `maxRequestBodySize`, with the same answers (400 for a malformed Content-Length, 413
@@ -34,8 +32,8 @@ export function useRequestBodyLimit({ maxBytes }: RequestBodyLimitOptions): Plug
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI, serverContext }) {
       const contentLength = request.headers.get('content-length');
       if (contentLength !== null) {
-        if (!CONTENT_LENGTH.test(contentLength)) throw invalidLength();
-        if (Number(contentLength) > maxBytes) throw tooLarge();
+        if (!CONTENT_LENGTH.test(contentLength)) throw invalidContentLength();
+        if (Number(contentLength) > maxBytes) throw requestBodyTooLarge(maxBytes);
         if (readByNodeHttp(request, serverContext)) return;
       }
       if (!requestParser || !request.body) return;
@@ -66,7 +64,7 @@ function countedBody(request: Request, maxBytes: number, fetchAPI: { Request: ty
     new Transform<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         bytesRead += chunk.byteLength;
-        if (bytesRead > maxBytes) return controller.error(tooLarge());
+        if (bytesRead > maxBytes) return controller.error(requestBodyTooLarge(maxBytes));
         controller.enqueue(chunk);
       },
     }),

@@ -50,7 +50,10 @@ describe('request body size', () => {
     const response = await rawPost({ 'content-length': String(10_000_000) }, (req) => req.flushHeaders());
     expect(response.status).toBe(413);
     expect(response.ms).toBeLessThan(1000);
-    expect(JSON.parse(response.text).errors[0]).toMatchObject({ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } });
+    expect(JSON.parse(response.text).errors[0]).toMatchObject({
+      message: expect.stringMatching(/^Request body too large/),
+      extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
+    });
     expect(response.headers.get('x-request-id')).toBeTruthy();
     await expectNoBackendCalls(stack);
   });
