@@ -7,7 +7,7 @@
  * (scripts/cpu-profile-on-signal.mjs, started and stopped by SIGUSR2).
  *
  *   tsx scripts/profile-hot-path.ts [--compare <other checkout>] [--profile] [--duration 15]
- *       [--warmup 4] [--port 4300] [--connections 10] [--rate 0] [--rounds 1]
+ *       [--warmup 4] [--port 4300] [--connections 10] [--rate 0] [--rounds 1] [--first 20]
  *
  * The machine is shared: absolute req/s and CPU ms move with the neighbours. `--compare` runs a
  * second BFF from another checkout (e.g. `git worktree`/`git archive` of main, with this
@@ -37,11 +37,11 @@ const connections = Number(opt('connections', '10'));
 const rate = Number(opt('rate', '0'));
 const rounds = Number(opt('rounds', '1'));
 const compare = args.includes('--compare') ? resolve(opt('compare', '')) : undefined;
+const first = Number(opt('first', '20'));
 
 const HOST = '127.0.0.1';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const QUERY =
-  'query ProductPage { products(first: 20) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }';
+const QUERY = `query ProductPage { products(first: ${first}) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }`;
 const BODY = JSON.stringify({ query: QUERY });
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 const PRELOAD = fileURLToPath(new URL('./cpu-profile-on-signal.mjs', import.meta.url));
@@ -101,7 +101,7 @@ async function startBff(label: string, root: string, port: number): Promise<Bff>
   await waitUntil(`the BFF ${label} /ready`, () => isOk(`${url}/ready`, 2000), { timeoutMs: 120_000, watch: [child] });
   const check = await fetch(`${url}/graphql`, { method: 'POST', headers: HEADERS, body: BODY });
   const answer = (await check.json()) as { data?: { products?: { nodes?: unknown[] } }; errors?: unknown };
-  if (check.status !== 200 || answer.errors || answer.data?.products?.nodes?.length !== 20)
+  if (check.status !== 200 || answer.errors || answer.data?.products?.nodes?.length !== first)
     throw new Error(`${label}: wrong answer: ${JSON.stringify(answer).slice(0, 300)}`);
   return { label, url, child, profilePath, logged };
 }
