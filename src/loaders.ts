@@ -24,24 +24,22 @@ function bulkLoader<V, K extends string = string>(
   index: AnswerIndex<V, V>,
   onBatch?: (size: number) => void,
 ): DataLoader<K, V | null> {
+  const { freezeShared, ...loaderOptions } = options;
   return new DataLoader(async (keys) => {
     onBatch?.(keys.length);
     const { items, failures } = await fetchMany(keys);
-    const byKey = index(items);
+    const byKey = index(items, freezeShared);
     if (failures.length === 0) return keys.map((key) => byKey.get(key) ?? null);
     const { failed, unattributed } = failuresByKey(failures);
     return keys.map((key) => failed.get(key) ?? byKey.get(key) ?? unattributed ?? null);
-  }, options);
+  }, loaderOptions);
 }
-
-/** What a key of a grouped loader holds when the answer has nothing for it (frozen, like every list it gives). */
-const NONE: never[] = Object.freeze([]) as never[];
 
 /**
  * Like bulkLoader, for endpoints that return many values per key (reviews of a product). A bad
  * item fails its key's whole list, which would otherwise be silently short; one whose key could
  * not be read fails every list of the batch, as any of them may be short. The lists are shared
- * with other requests given the same answer (see groupedIndex): frozen, whatever their type says.
+ * with other requests given the same answer (see groupedIndex): read-only, frozen in development and tests.
  */
 function groupedLoader<V>(
   options: LoaderOptions,
@@ -49,14 +47,15 @@ function groupedLoader<V>(
   index: AnswerIndex<V, V[]>,
   onBatch?: (size: number) => void,
 ): DataLoader<string, V[]> {
+  const { freezeShared, ...loaderOptions } = options;
   return new DataLoader(async (keys) => {
     onBatch?.(keys.length);
     const { items, failures } = await fetchMany(keys);
-    const groups = index(items);
-    if (failures.length === 0) return keys.map((key) => groups.get(key) ?? NONE);
+    const groups = index(items, freezeShared);
+    if (failures.length === 0) return keys.map((key) => groups.get(key) ?? []);
     const { failed, unattributed } = failuresByKey(failures);
-    return keys.map((key) => failed.get(key) ?? unattributed ?? groups.get(key) ?? NONE);
-  }, options);
+    return keys.map((key) => failed.get(key) ?? unattributed ?? groups.get(key) ?? []);
+  }, loaderOptions);
 }
 
 function failuresByKey(failures: BulkAnswer<unknown>['failures']) {
@@ -73,6 +72,8 @@ function failuresByKey(failures: BulkAnswer<unknown>['failures']) {
 interface LoaderOptions {
   readonly maxBatchSize: number;
   readonly batchScheduleFn?: BatchSchedule;
+  /** Freeze what answers share between requests (development and tests), as the HTTP cache does. */
+  readonly freezeShared: boolean;
 }
 
 // The answers' indexes by key, made once per answer (see answer-index.ts), never per request.
@@ -179,6 +180,10 @@ export class Loaders {
       const windowMs = this.config.loaderBatchWindowMs;
       this.schedule = windowMs > 0 ? new LoaderBatchWindow(this.backends.inFlight, windowMs).schedule : null;
     }
-    return { maxBatchSize: this.config.backends[service].maxBatchSize, batchScheduleFn: this.schedule ?? undefined };
+    return {
+      maxBatchSize: this.config.backends[service].maxBatchSize,
+      batchScheduleFn: this.schedule ?? undefined,
+      freezeShared: this.config.env !== 'production',
+    };
   }
 }

@@ -10,22 +10,26 @@ describe('answer indexes', () => {
       { id: 'b', v: 2 },
       { id: 'a', v: 3 },
     ];
-    expect(byId(answer).get('a')).toEqual({ id: 'a', v: 3 }); // the last of a key, as a Map built from the items
-    expect(byId(answer).get('b')).toEqual({ id: 'b', v: 2 });
+    expect(byId(answer, false).get('a')).toEqual({ id: 'a', v: 3 }); // the last of a key, as a Map built from the items
+    expect(byId(answer, false).get('b')).toEqual({ id: 'b', v: 2 });
     expect(read).toEqual(['a', 'b', 'a']);
-    expect(byId([{ id: 'c', v: 4 }]).get('a')).toBeUndefined();
+    expect(byId([{ id: 'c', v: 4 }], false).get('a')).toBeUndefined();
     expect(read).toEqual(['a', 'b', 'a', 'c']);
   });
 
-  it('groups keep the answer\u2019s order and are frozen, since every request given the answer shares them', () => {
+  it('groups keep the answer\u2019s order, and are frozen when asked (development and tests), since every request given the answer shares them', () => {
     const byProduct = groupedIndex((review: { productId: string; id: string }) => review.productId);
-    const groups = byProduct([
-      { productId: '1', id: 'r1' },
-      { productId: '2', id: 'r2' },
-      { productId: '1', id: 'r3' },
-    ]);
+    const groups = byProduct(
+      [
+        { productId: '1', id: 'r1' },
+        { productId: '2', id: 'r2' },
+        { productId: '1', id: 'r3' },
+      ],
+      true,
+    );
     expect(groups.get('1')!.map((r) => r.id)).toEqual(['r1', 'r3']);
     expect(Object.isFrozen(groups.get('1'))).toBe(true);
     expect(() => groups.get('1')!.sort()).toThrow(TypeError);
+    expect(Object.isFrozen(byProduct([{ productId: '1', id: 'r1' }], false).get('1'))).toBe(false);
   });
 });
