@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupedIndex, uniqueIndex, type AnswerIndex } from './answer-index.js';
 import { LoaderBatchWindow, type BatchSchedule } from './loader-batch-window.js';
 import type { BackendClients } from './backends/index.js';
 import type { BulkAnswer } from './backends/bulk-answer.js';
@@ -20,39 +21,41 @@ import type { UserDto } from './backends/users/client.js';
 function bulkLoader<V, K extends string = string>(
   options: LoaderOptions,
   fetchMany: (keys: readonly K[]) => Promise<BulkAnswer<V>>,
-  keyOf: (value: V) => K,
+  index: AnswerIndex<V, V>,
   onBatch?: (size: number) => void,
 ): DataLoader<K, V | null> {
+  const { freezeShared, ...loaderOptions } = options;
   return new DataLoader(async (keys) => {
     onBatch?.(keys.length);
     const { items, failures } = await fetchMany(keys);
-    const byKey = new Map(items.map((value) => [keyOf(value), value]));
+    const byKey = index(items, freezeShared);
     if (failures.length === 0) return keys.map((key) => byKey.get(key) ?? null);
     const { failed, unattributed } = failuresByKey(failures);
     return keys.map((key) => failed.get(key) ?? byKey.get(key) ?? unattributed ?? null);
-  }, options);
+  }, loaderOptions);
 }
 
 /**
  * Like bulkLoader, for endpoints that return many values per key (reviews of a product). A bad
  * item fails its key's whole list, which would otherwise be silently short; one whose key could
- * not be read fails every list of the batch, as any of them may be short.
+ * not be read fails every list of the batch, as any of them may be short. The lists are shared
+ * with other requests given the same answer (see groupedIndex): read-only, frozen in development and tests.
  */
 function groupedLoader<V>(
   options: LoaderOptions,
   fetchMany: (keys: readonly string[]) => Promise<BulkAnswer<V>>,
-  keyOf: (value: V) => string,
+  index: AnswerIndex<V, V[]>,
   onBatch?: (size: number) => void,
 ): DataLoader<string, V[]> {
+  const { freezeShared, ...loaderOptions } = options;
   return new DataLoader(async (keys) => {
     onBatch?.(keys.length);
     const { items, failures } = await fetchMany(keys);
-    const groups = new Map<string, V[]>(keys.map((key) => [key, []]));
-    for (const value of items) groups.get(keyOf(value))?.push(value);
-    if (failures.length === 0) return keys.map((key) => groups.get(key)!);
+    const groups = index(items, freezeShared);
+    if (failures.length === 0) return keys.map((key) => groups.get(key) ?? []);
     const { failed, unattributed } = failuresByKey(failures);
-    return keys.map((key) => failed.get(key) ?? unattributed ?? groups.get(key)!);
-  }, options);
+    return keys.map((key) => failed.get(key) ?? unattributed ?? groups.get(key) ?? []);
+  }, loaderOptions);
 }
 
 function failuresByKey(failures: BulkAnswer<unknown>['failures']) {
@@ -69,13 +72,17 @@ function failuresByKey(failures: BulkAnswer<unknown>['failures']) {
 interface LoaderOptions {
   readonly maxBatchSize: number;
   readonly batchScheduleFn?: BatchSchedule;
+  /** Freeze what answers share between requests (development and tests), as the HTTP cache does. */
+  readonly freezeShared: boolean;
 }
 
-// The keys of the DTOs, made once rather than per request.
-const idOf = (dto: { id: string }) => dto.id;
-const productIdOf = (dto: { productId: string }) => dto.productId;
-const authorIdOf = (dto: { authorId: string }) => dto.authorId;
-const userIdOf = (dto: { userId: string }) => dto.userId;
+// The answers' indexes by key, made once per answer (see answer-index.ts), never per request.
+const usersById = uniqueIndex((dto: UserDto) => dto.id);
+const productsById = uniqueIndex((dto: ProductDto) => dto.id);
+const stockByProduct = uniqueIndex((dto: StockDto) => dto.productId);
+const reviewsByProduct = groupedIndex((dto: ReviewDto) => dto.productId);
+const reviewsByAuthor = groupedIndex((dto: ReviewDto) => dto.authorId);
+const ordersByUser = groupedIndex((dto: OrderDto) => dto.userId);
 
 /** A loader's batch-size recorder (bff_dataloader_batch_size), by loader name. */
 export type BatchSizes = (loader: string) => (size: number) => void;
@@ -110,18 +117,23 @@ export class Loaders {
   ) {}
 
   get user(): DataLoader<string, UserDto | null> {
-    return (this.userLoader ??= bulkLoader(this.options('users'), (ids) => this.backends.users.getUsers(ids), idOf, this.batchSizes?.('user')));
+    return (this.userLoader ??= bulkLoader(this.options('users'), (ids) => this.backends.users.getUsers(ids), usersById, this.batchSizes?.('user')));
   }
 
   get product(): DataLoader<string, ProductDto | null> {
-    return (this.productLoader ??= bulkLoader(this.options('catalog'), (ids) => this.backends.catalog.getProducts(ids), idOf, this.batchSizes?.('product')));
+    return (this.productLoader ??= bulkLoader(
+      this.options('catalog'),
+      (ids) => this.backends.catalog.getProducts(ids),
+      productsById,
+      this.batchSizes?.('product'),
+    ));
   }
 
   get stock(): DataLoader<string, StockDto | null> {
     return (this.stockLoader ??= bulkLoader(
       this.options('inventory'),
       (ids) => this.backends.inventory.getStock(ids),
-      productIdOf,
+      stockByProduct,
       this.batchSizes?.('stock'),
     ));
   }
@@ -134,7 +146,7 @@ export class Loaders {
     return (this.reviewsByProductLoader ??= groupedLoader(
       this.options('reviews'),
       (ids) => this.backends.reviews.getByProducts(ids, MAX_REVIEWS_PER_PRODUCT),
-      productIdOf,
+      reviewsByProduct,
       this.batchSizes?.('reviewsByProduct'),
     ));
   }
@@ -143,7 +155,7 @@ export class Loaders {
     return (this.reviewsByAuthorLoader ??= groupedLoader(
       this.options('reviews'),
       (ids) => this.backends.reviews.getByAuthors(ids),
-      authorIdOf,
+      reviewsByAuthor,
       this.batchSizes?.('reviewsByAuthor'),
     ));
   }
@@ -152,7 +164,7 @@ export class Loaders {
     return (this.ordersByUserLoader ??= groupedLoader(
       this.options('orders'),
       (ids) => this.backends.orders.getByUsers(ids),
-      userIdOf,
+      ordersByUser,
       this.batchSizes?.('ordersByUser'),
     ));
   }
@@ -168,6 +180,10 @@ export class Loaders {
       const windowMs = this.config.loaderBatchWindowMs;
       this.schedule = windowMs > 0 ? new LoaderBatchWindow(this.backends.inFlight, windowMs).schedule : null;
     }
-    return { maxBatchSize: this.config.backends[service].maxBatchSize, batchScheduleFn: this.schedule ?? undefined };
+    return {
+      maxBatchSize: this.config.backends[service].maxBatchSize,
+      batchScheduleFn: this.schedule ?? undefined,
+      freezeShared: this.config.env !== 'production',
+    };
   }
 }

@@ -33,6 +33,12 @@ export type InvalidItemReport = (details: InvalidItemDetails) => void;
 const NO_FAILURES: readonly ItemFailure[] = Object.freeze([]);
 
 /**
+ * Answers already seen to hold no bad item. The HTTP cache hands every hit of an entry the same
+ * checked array, so it is scanned once, not on every hit; held weakly, as long as the answer.
+ */
+const allGood = new WeakSet<ReadonlyArray<unknown>>();
+
+/**
  * Splits a checked bulk answer (see checkItems) into its good items and one BACKEND_BAD_RESPONSE
  * per bad one, reporting each bad item this request asked for once. Items for keys it did not
  * ask for (merged in from other requests, see Coalescer) are theirs to report.
@@ -44,8 +50,11 @@ export function bulkAnswer<V>(
   checked: ReadonlyArray<V | InvalidItem>,
   report: InvalidItemReport | undefined,
 ): BulkAnswer<V> {
-  // The common case costs one scan and no copy.
-  if (!checked.some((item) => item instanceof InvalidItem)) return { items: checked as readonly V[], failures: NO_FAILURES };
+  // The common case costs one scan per answer and no copy.
+  if (allGood.has(checked) || !checked.some((item) => item instanceof InvalidItem)) {
+    allGood.add(checked);
+    return { items: checked as readonly V[], failures: NO_FAILURES };
+  }
   const wanted = new Set(asked);
   const items: V[] = [];
   const failures: ItemFailure[] = [];

@@ -18,6 +18,7 @@ import { bulkhead } from './steps/bulkhead.js';
 import { circuitBreaker } from './steps/circuit-breaker.js';
 import { coalescing } from './steps/coalescing.js';
 import { dedupe } from './steps/dedupe.js';
+import { freshHits } from './steps/fresh-hits.js';
 import { httpCache } from './steps/http-cache.js';
 import { rateLimit } from './steps/rate-limit.js';
 import { reported } from './steps/reported.js';
@@ -45,15 +46,18 @@ export interface PolicyParts {
 export function trafficPolicy(p: PolicyParts): Array<Step | undefined> {
   const { service, config } = p;
   return [
-    // Public bulk lookups of concurrent requests merged, then one call per chunk.
-    p.coalescer && coalescing(p.coalescer),
+    // Public bulk lookups of concurrent requests merged, then one call per chunk; a lookup the
+    // HTTP cache answers fresh as it is needs no call, so it is not merged.
+    p.coalescer && coalescing(p.coalescer, p.cache),
     // From here on, each call is reported: fetch plan, counts, metrics, spans, a log line on failure.
     reported({ observer: p.observer, logger: p.logger }),
     // Too little time left: not started. A wait the deadline ended: BACKEND_TIMEOUT.
     requestBudget(service),
+    // A fresh answer the backend marked cacheable: the value checked when stored, nothing shared, no call.
+    p.cache && freshHits(p.cache),
     // Identical GETs in flight share one call, under the latest deadline of those waiting.
     p.shared && dedupe(p.shared),
-    // Fresh answers the backend marked cacheable: the value checked when stored, no call.
+    // The rest of the HTTP cache: stale answers revalidated (a 304 keeps them), misses stored.
     p.cache && httpCache(p.cache),
     // Idempotent calls retried on transient failures, within the retry budget and the deadline.
     retries({ retries: config.retries, baseMs: config.retryBaseMs, maxMs: MAX_BACKOFF_MS, budget: p.retryBudget, logger: p.logger }),

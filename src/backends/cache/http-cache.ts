@@ -79,6 +79,15 @@ export class HttpCache {
   }
 
   /**
+   * This instance's entry for the call when it answers it as it is (fresh, made by the same
+   * check); undefined otherwise, or when only the shared store could say. No I/O, no copy.
+   */
+  freshHit(call: Call): LocalEntry | undefined {
+    const local = this.options.local.get(call.url) as LocalEntry | undefined;
+    return local?.check === call.check && HttpCache.fresh(local, call, () => this.policyRequest(call)) ? local : undefined;
+  }
+
+  /**
    * Whether the entry answers the call without revalidation. The shortcut says what
    * `policy.satisfiesWithoutRevalidation` would (which copies the response's headers each
    * time) for the requests we make: same URL and method by the key, no Vary, and no
@@ -100,7 +109,7 @@ export class HttpCache {
     const policy = new CachePolicy(request, { status: answer.status, headers: answer.headers }, { shared: true });
     const keepMs = this.keepMs(policy, answer.headers);
     if (!policy.storable() || keepMs <= 0) {
-      this.options.local.delete(call.url);
+      void this.options.local.delete(call.url);
       return answer;
     }
     const value = this.options.freeze ? deepFreeze(answer.value) : answer.value;

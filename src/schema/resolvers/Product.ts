@@ -6,7 +6,9 @@ export const Product: ProductResolvers = {
   stock: (product, _args, { loaders }) => loaders.stock.load(product.id),
   reviews: async (product, { first }, { loaders }) => {
     const count = boundedCount('first', first ?? 5, MAX_REVIEWS_PER_PRODUCT);
-    return (await loaders.reviewsByProduct.load(product.id)).slice(0, count);
+    const reviews = await loaders.reviewsByProduct.load(product.id);
+    // The list is shared with other requests (read-only): copied only when cut.
+    return reviews.length <= count ? reviews : reviews.slice(0, count);
   },
   averageRating: async (product, _args, { loaders }) => {
     const reviews = await loaders.reviewsByProduct.load(product.id);
