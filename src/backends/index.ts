@@ -4,6 +4,7 @@ import type { SharedEntry } from './cache/http-cache.js';
 import type { CacheStore } from './cache/store.js';
 import type { CallObserverFactory } from './events.js';
 import { BackendHttp, type RequestScope } from './http.js';
+import { detachedScope } from './scope.js';
 import type { InvalidItemReport } from './bulk-answer.js';
 import { CountedCalls, InFlightCalls } from './in-flight.js';
 import { CatalogClient } from './catalog/client.js';
@@ -98,6 +99,14 @@ export class BackendClients {
 
   get notifications(): NotificationsClient {
     return (this.notificationsClient ??= new NotificationsClient(this.counted('notifications'), this.anonymous));
+  }
+
+  /**
+   * Clients for the same request that do not stop when its client hangs up (see detachedScope):
+   * for writes that must not be left half done. Their calls are not in this request's batch window.
+   */
+  detached(): BackendClients {
+    return new BackendClients(this.pools, detachedScope(this.scope), this.logger);
   }
 
   /** This request's calls in flight, for its loaders' batch window (src/loader-batch-window.ts). */

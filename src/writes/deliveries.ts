@@ -3,8 +3,7 @@ import { createBackendClients, type BackendPools } from '../backends/index.js';
 import type { NotificationInput } from '../backends/notifications/client.js';
 import { createRequestScope } from '../backends/scope.js';
 import { PermanentDeliveryError, type DeliveryAttempt, type DeliveryHandlers } from '../delivery/index.js';
-import type { PlaceOrderErrorCode } from '../schema/types.generated.js';
-import { failureKind, type CheckoutStep } from './outcome.js';
+import { failureKind, type CheckoutStep, type PlaceOrderErrorCode } from './outcome.js';
 import { undoOrder, undoReservation, type UndoOrder, type UndoReservation } from './undo.js';
 import type { OrderLine } from './validate.js';
 
