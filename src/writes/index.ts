@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { BackendPools } from '../backends/index.js';
+import type { BackendTransports } from '../backends/index.js';
 import type { Config } from '../config.js';
 import { createDeliveryQueue, type DeliveryQueue } from '../delivery/index.js';
 import { connectRedis } from '../redis.js';
@@ -30,7 +30,7 @@ export interface Writes {
  * records and the durable queue (plus the worker's own); without, both in memory. The queue's
  * worker starts here, so every instance delivers what any instance queued.
  */
-export function createWrites(config: Config, pools: BackendPools, logger: Logger): Writes {
+export function createWrites(config: Config, transports: BackendTransports, logger: Logger): Writes {
   const { delivery } = config;
   const redis = delivery.redisUrl
     ? connectRedis(delivery.redisUrl, logger.child({ component: 'writes' }), {
@@ -40,7 +40,7 @@ export function createWrites(config: Config, pools: BackendPools, logger: Logger
     : undefined;
   const queue = createDeliveryQueue({
     config: delivery,
-    handlers: checkoutHandlers(pools, auditLogger(logger)),
+    handlers: checkoutHandlers(transports, auditLogger(logger)),
     logger,
     redis,
     drainMs: config.shutdownGraceMs,
