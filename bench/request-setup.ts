@@ -12,7 +12,7 @@
  *   npx tsx --expose-gc bench/request-setup.ts
  */
 import { pino } from 'pino';
-import { createBackendClients, createBackendPools, closeBackendPools } from '../src/backends/index.js';
+import { createBackendClients, createBackendTransports, closeBackendTransports } from '../src/backends/index.js';
 import { loadConfig } from '../src/config.js';
 import { createLoaders } from '../src/loaders.js';
 
@@ -28,7 +28,7 @@ const config = loadConfig({
   ...(process.env.LOADER_BATCH_WINDOW_MS ? { LOADER_BATCH_WINDOW_MS: process.env.LOADER_BATCH_WINDOW_MS } : {}),
 });
 const logger = pino({ level: 'silent' });
-const pools = createBackendPools(config, logger);
+const transports = createBackendTransports(config, logger);
 const signal = new AbortController().signal;
 
 type Use = (backends: any, loaders: any) => unknown;
@@ -59,7 +59,7 @@ let sink: unknown[] = [];
 function build(use: Use, n: number) {
   for (let i = 0; i < n; i++) {
     const scope = { signal, deadline: performance.now() + 5000, requestId: `r${i}`, authorization: 'Bearer token-3' };
-    const backends = (createBackendClients as (...args: unknown[]) => any)(pools, scope, logger);
+    const backends = (createBackendClients as (...args: unknown[]) => any)(transports, scope, logger);
     const loaders = createLoaders(backends, config);
     sink.push(use(backends, loaders));
     if (sink.length === IN_FLIGHT) sink = [];
@@ -89,4 +89,4 @@ for (const [name, use] of Object.entries(uses)) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`| ${name} | ${median(rounds).toFixed(2)} | ${gc ? `${Math.round(median(heap))} B` : '–'} |`);
 }
-await closeBackendPools(pools);
+await closeBackendTransports(transports);

@@ -63,17 +63,17 @@ async function build(label: string, root: string) {
   const cfg = config.loadConfig(env);
   const log = logger.createLogger(cfg);
   const bffMetrics = new metrics.BffMetrics();
-  const pools = backends.createBackendPools(cfg, log, bffMetrics);
+  const transports = backends.createBackendTransports(cfg, log, bffMetrics);
   const yoga = createYoga({
     schema: createSchema({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } }),
-    context: context.contextFactory(cfg, pools, log, {}, bffMetrics),
+    context: context.contextFactory(cfg, transports, log, {}, bffMetrics),
     maskedErrors: { maskError: mask.maskErrorForClients },
     logging: yogaLog.yogaLogger(log.child({ component: 'yoga' })),
     landingPage: false,
     graphiql: false,
     plugins: [requestId.useRequestId(), requestLogging.useRequestLogging(log), useMetrics.useMetrics({ metrics: bffMetrics }), errorLog.useErrorLog(log)],
   });
-  return { label, yoga, close: () => backends.closeBackendPools(pools, true) };
+  return { label, yoga, close: () => backends.closeBackendTransports(transports, true) };
 }
 
 type Built = Awaited<ReturnType<typeof build>>;

@@ -1,6 +1,6 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { createBackendClients, type BackendClients, type BackendPools } from './backends/index.js';
+import { createBackendClients, type BackendClients, type BackendTransports } from './backends/index.js';
 import { createRequestScope } from './backends/scope.js';
 import { answerCacheabilityOf } from './edge/answer-cacheability.js';
 import type { Config } from './config.js';
@@ -38,7 +38,7 @@ export interface RequestContext {
 export type Context = YogaInitialContext & RequestContext;
 
 /** Builds each request's context: its id, its backend clients and its own DataLoaders. */
-export function contextFactory(config: Config, pools: BackendPools, logger: Logger, writes: Writes, metrics?: BffMetrics) {
+export function contextFactory(config: Config, transports: BackendTransports, logger: Logger, writes: Writes, metrics?: BffMetrics) {
   // `logger` is a getter on the context itself, defined with this one descriptor for every
   // request: yoga copies the factory's result onto the context (Object.assign), which would
   // call a getter in it at once; and one shared getter keeps every context the same shape.
@@ -60,7 +60,7 @@ export function contextFactory(config: Config, pools: BackendPools, logger: Logg
     // Only a GET answer can be kept by a CDN (use-cache-control.ts): only then is freshness tracked.
     const freshness = cdnCacheable && request.method === 'GET' ? answerCacheabilityOf(request) : undefined;
     const scope = createRequestScope({ signal: request.signal, deadline, requestId, authorization, plan, calls: state.calls, trace, freshness });
-    const backends = createBackendClients(pools, scope, logger);
+    const backends = createBackendClients(transports, scope, logger);
     Object.defineProperty(initial, 'logger', lazyLogger);
     // `logger` is on the context already (above), not in what yoga copies onto it.
     return {

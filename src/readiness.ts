@@ -1,6 +1,6 @@
 import { CircuitState } from 'cockatiel';
 import type { Redis } from 'ioredis';
-import type { BackendPools } from './backends/index.js';
+import type { BackendTransports } from './backends/index.js';
 import { SERVICE_NAMES, type ServiceName } from './config.js';
 
 /**
@@ -51,7 +51,7 @@ export class BackendHealth {
   private readonly firstRound: Promise<void>;
 
   constructor(
-    private readonly pools: BackendPools,
+    private readonly transports: BackendTransports,
     private readonly options: BackendHealthOptions = {},
   ) {
     const { intervalMs = 10_000 } = options;
@@ -69,7 +69,7 @@ export class BackendHealth {
   }
 
   view(service: ServiceName): BackendView {
-    const circuit = CIRCUIT_NAMES[this.pools[service].state.breaker];
+    const circuit = CIRCUIT_NAMES[this.transports[service].state.breaker];
     const last = this.probes.get(service);
     const probing = (this.options.intervalMs ?? 10_000) > 0;
     const probe = !probing ? 'off' : last === undefined ? 'pending' : last.ok ? 'ok' : 'failed';
@@ -95,7 +95,7 @@ export class BackendHealth {
     // A round still running (a backend slow to fail) is not doubled by the next tick.
     this.round ??= Promise.all(
       SERVICE_NAMES.map(async (service) => {
-        const ok = await this.pools[service].isHealthy(this.options.timeoutMs ?? 1000);
+        const ok = await this.transports[service].isHealthy(this.options.timeoutMs ?? 1000);
         this.probes.set(service, { ok, at: performance.now() });
       }),
     ).then(() => {

@@ -1,7 +1,7 @@
 import { createSchema, createYoga, useExecutionCancellation } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { createSharedCache } from './backends/cache/redis-store.js';
-import { closeBackendPools, createBackendPools } from './backends/index.js';
+import { closeBackendTransports, createBackendTransports } from './backends/index.js';
 import type { Config } from './config.js';
 import { contextFactory, type Context, type RequestContext } from './context.js';
 import { DEFAULT_QUERY } from './default-query.js';
@@ -42,18 +42,18 @@ export function createServer({ config, logger }: ServerDeps) {
   const metrics = observability.metrics ? new BffMetrics() : undefined;
   // With REDIS_URL, the backends' HTTP cache is shared by every instance (memory in front).
   const sharedCache = createSharedCache(config, logger);
-  const pools = createBackendPools(config, logger, backendObservers(metrics), sharedCache?.store);
-  metrics?.watchBackends(pools, config);
+  const transports = createBackendTransports(config, logger, backendObservers(metrics), sharedCache?.store);
+  metrics?.watchBackends(transports, config);
   // The mutations' side, with the delivery queue's worker (src/writes, src/delivery).
-  const writes = createWrites(config, pools, logger);
+  const writes = createWrites(config, transports, logger);
   // Backends' health goes to metrics and /ready?verbose; /ready's status is this instance's own.
-  const health = new BackendHealth(pools, { intervalMs: config.health.probeIntervalMs, timeoutMs: config.health.probeTimeoutMs });
-  metrics?.watchBackendHealth(pools, health);
+  const health = new BackendHealth(transports, { intervalMs: config.health.probeIntervalMs, timeoutMs: config.health.probeTimeoutMs });
+  metrics?.watchBackendHealth(transports, health);
   const readiness = new Readiness({ backends: health, redis: writes.redis });
   const edge = edgeOptions(config, logger);
   const yoga = createYoga<object, RequestContext>({
     schema: createSchema<Context>({ typeDefs, resolvers }),
-    context: contextFactory(config, pools, logger, writes, metrics),
+    context: contextFactory(config, transports, logger, writes, metrics),
     maskedErrors: { maskError: maskErrorForClients },
     logging: yogaLogger(logger.child({ component: 'yoga' })),
     landingPage: false,
@@ -97,9 +97,9 @@ export function createServer({ config, logger }: ServerDeps) {
     readiness.markDraining();
     health.close();
     await writes.close(force);
-    await Promise.all([closeBackendPools(pools, force), yoga.dispose(), sharedCache?.close()]);
+    await Promise.all([closeBackendTransports(transports, force), yoga.dispose(), sharedCache?.close()]);
   };
-  return { yoga, pools, writes, readiness, close };
+  return { yoga, transports, writes, readiness, close };
 }
 
 export type BffServer = ReturnType<typeof createServer>;

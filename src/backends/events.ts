@@ -29,16 +29,6 @@ export interface CallEvents {
   failed(error: unknown): void;
 }
 
-/**
- * How long a shared cache in front of the BFF (a CDN) could keep an answer built from a request's
- * backend answers: told of every call the request makes and of every answer it gets, with the
- * seconds a shared cache may keep that answer (src/edge/answer-cacheability.ts implements it).
- */
-export interface AnswerFreshness {
-  began(): void;
-  answered(freshForSeconds: number): void;
-}
-
 export type CircuitEvent = 'open' | 'half_open' | 'closed';
 
 /** One backend's observer: `begin()` once per call. */

@@ -26,7 +26,7 @@ const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 export interface BackendHttpOptions {
   /** Where every call is reported (observability's BackendObserver). @default none */
   readonly observer?: CallObserver;
-  /** Deep-freeze what the HTTP cache stores, so a resolver mutating a shared value throws. @default false (true in development and tests, see createBackendPools) */
+  /** Deep-freeze what the HTTP cache stores, so a resolver mutating a shared value throws. @default false (true in development and tests, see createBackendTransports) */
   readonly freezeCached?: boolean;
   /** A cache store shared by every instance, behind this instance's memory. @default none */
   readonly sharedCache?: CacheStore<SharedEntry>;

@@ -4,6 +4,7 @@ import type { SharedEntry } from './cache/http-cache.js';
 import type { CacheStore } from './cache/store.js';
 import type { CallObserverFactory } from './events.js';
 import { BackendHttp, type RequestScope } from './http.js';
+import { detachedScope } from './scope.js';
 import type { InvalidItemReport } from './bulk-answer.js';
 import { CountedCalls, InFlightCalls } from './in-flight.js';
 import { CatalogClient } from './catalog/client.js';
@@ -13,15 +14,23 @@ import { OrdersClient } from './orders/client.js';
 import { ReviewsClient } from './reviews/client.js';
 import { UsersClient } from './users/client.js';
 
-/** One long-lived HTTP client (and connection pool) per backend, shared by all requests. */
-export type BackendPools = Readonly<Record<ServiceName, BackendHttp>>;
+/**
+ * Each backend's transport (BackendHttp): its undici pool together with its whole traffic
+ * policy (breaker, bulkhead, budgets, cache), one per backend, long-lived, shared by all requests.
+ */
+export type BackendTransports = Readonly<Record<ServiceName, BackendHttp>>;
 
 /**
  * `observe`: each backend's observer (src/server.ts passes observability's); none, nothing is
  * reported. `sharedCache`: the HTTP cache's store shared by every instance (Redis), for the
  * backends whose cache may be shared.
  */
-export function createBackendPools(config: Config, logger: Logger, observe?: CallObserverFactory, sharedCache?: CacheStore<SharedEntry>): BackendPools {
+export function createBackendTransports(
+  config: Config,
+  logger: Logger,
+  observe?: CallObserverFactory,
+  sharedCache?: CacheStore<SharedEntry>,
+): BackendTransports {
   return Object.fromEntries(
     SERVICE_NAMES.map((name) => {
       const backend = config.backends[name];
@@ -39,8 +48,8 @@ export function createBackendPools(config: Config, logger: Logger, observe?: Cal
   ) as Record<ServiceName, BackendHttp>;
 }
 
-export async function closeBackendPools(pools: BackendPools, force = false): Promise<void> {
-  await Promise.all(Object.values(pools).map((pool) => (force ? pool.destroy() : pool.close())));
+export async function closeBackendTransports(transports: BackendTransports, force = false): Promise<void> {
+  await Promise.all(Object.values(transports).map((transport) => (force ? transport.destroy() : transport.close())));
 }
 
 /**
@@ -48,8 +57,8 @@ export async function closeBackendPools(pools: BackendPools, force = false): Pro
  * With `logger`, each item of a bulk answer that broke the contract is logged (warn: service,
  * path, field, key; never the body).
  */
-export function createBackendClients(pools: BackendPools, scope: RequestScope, logger?: Logger): BackendClients {
-  return new BackendClients(pools, scope, logger);
+export function createBackendClients(transports: BackendTransports, scope: RequestScope, logger?: Logger): BackendClients {
+  return new BackendClients(transports, scope, logger);
 }
 
 /**
@@ -69,7 +78,7 @@ export class BackendClients {
   private itemReport: InvalidItemReport | undefined = undefined;
 
   constructor(
-    private readonly pools: BackendPools,
+    private readonly transports: BackendTransports,
     private readonly scope: RequestScope,
     private readonly logger?: Logger,
   ) {}
@@ -100,13 +109,21 @@ export class BackendClients {
     return (this.notificationsClient ??= new NotificationsClient(this.counted('notifications'), this.anonymous));
   }
 
+  /**
+   * Clients for the same request that do not stop when its client hangs up (see detachedScope):
+   * for writes that must not be left half done. Their calls are not in this request's batch window.
+   */
+  detached(): BackendClients {
+    return new BackendClients(this.transports, detachedScope(this.scope), this.logger);
+  }
+
   /** This request's calls in flight, for its loaders' batch window (src/loader-batch-window.ts). */
   get inFlight(): InFlightCalls {
     return (this.calls ??= new InFlightCalls());
   }
 
   private counted(service: ServiceName): CountedCalls {
-    return new CountedCalls(this.pools[service], this.inFlight);
+    return new CountedCalls(this.transports[service], this.inFlight);
   }
 
   private get anonymous(): RequestScope {

@@ -1,8 +1,17 @@
 import type { Context as TraceContext } from '@opentelemetry/api';
 import type { ServiceName } from '../config.js';
-import type { AnswerFreshness } from './events.js';
 import type { FetchPlan } from './fetch-plan.js';
 import { Deadline } from './resilience/deadline.js';
+
+/**
+ * How long a shared cache in front of the BFF (a CDN) could keep an answer built from a request's
+ * backend answers: told of every call the request makes and of every answer it gets, with the
+ * seconds a shared cache may keep that answer (src/edge/answer-cacheability.ts implements it).
+ */
+export interface AnswerFreshness {
+  began(): void;
+  answered(freshForSeconds: number): void;
+}
 
 /** Calls per backend made by one GraphQL request, for its log line. */
 export type CallCounts = Partial<Record<ServiceName, number>>;
@@ -36,12 +45,23 @@ export interface RequestScope {
 export type RequestScopeInit = Omit<RequestScope, 'budget'>;
 
 /**
- * The one way to make a RequestScope: for a GraphQL request (src/context.ts), a checkout that
- * must outlive its client (src/writes/place-order.ts: no `signal`), and a queued delivery's
- * attempt (src/writes/deliveries.ts). Costs two small objects; nothing is armed until used.
+ * The one way to make a RequestScope: for a GraphQL request (src/context.ts) and a queued
+ * delivery's attempt (src/writes/deliveries.ts); a checkout derives its own from the request's
+ * (detachedScope). Costs two small objects; nothing is armed until used.
  */
 export function createRequestScope(init: RequestScopeInit): RequestScope {
   return { ...init, budget: new Deadline(init.deadline, init.signal) };
+}
+
+/**
+ * `scope` without its signal: the same deadline, request id, credentials, fetch plan, call
+ * counts and trace, for writes that must finish once sent even if the client hangs up (the
+ * checkout, src/writes/place-order.ts). Derived rather than rebuilt, so it cannot drift from
+ * the request's own (it once lacked the trace, and its calls started traces of their own).
+ */
+export function detachedScope(scope: RequestScope): RequestScope {
+  const { signal: _signal, budget: _budget, ...init } = scope;
+  return createRequestScope(init);
 }
 
 /** The scope's Deadline: the request's own, or, for a scope written by hand, a new one. */

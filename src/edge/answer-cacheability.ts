@@ -1,4 +1,4 @@
-import type { AnswerFreshness } from '../backends/events.js';
+import type { AnswerFreshness } from '../backends/scope.js';
 import { requestStateOf } from '../observability/request-state.js';
 export { sharedFreshness } from '../backends/cache/shared-freshness.js';
 

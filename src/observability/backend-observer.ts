@@ -22,12 +22,10 @@ import { BackendError } from '../backends/errors.js';
 import type { CallEvents, CallObserver, CallObserverFactory, CircuitEvent } from '../backends/events.js';
 import type { FetchPlan, FetchPlanEntry } from '../backends/fetch-plan.js';
 import type { BackendRequest, Sent } from '../backends/request.js';
-import type { CallCounts, RequestScope } from '../backends/scope.js';
+import type { RequestScope } from '../backends/scope.js';
 import type { ServiceName } from '../config.js';
 import type { BffMetrics } from './metrics.js';
 import { activeTracer } from './tracing.js';
-
-export type { CallCounts } from '../backends/scope.js';
 
 /** What a call records into, from its request's scope: fetch plan, call counts, trace context. */
 type ObservedScope = Pick<RequestScope, 'plan' | 'calls' | 'trace'>;
@@ -294,6 +292,3 @@ export class CallObservation implements CallEvents {
     metrics.requestDuration.observe((performance.now() - started) / 1000);
   }
 }
-
-// Kept with the request's other state now (no WeakMap per request); re-exported for the checkout.
-export { callCountsOf } from './request-state.js';

@@ -2,12 +2,12 @@
  * Every Prometheus metric the BFF exports, in one registry per server (tests run several servers
  * in one process). Labels are bounded: backend names, route templates (`GET /orders/:id`, never
  * an id), outcome codes, operation names (capped, see BoundedLabel). Anything whose value can
- * be read at scrape time (in-flight calls, queue, breaker state) is read then, from the pools'
+ * be read at scrape time (in-flight calls, queue, breaker state) is read then, from the transports'
  * own state, so a call pays for nothing it does not have to.
  */
 import { CircuitState } from 'cockatiel';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BackendPools } from '../backends/index.js';
+import type { BackendTransports } from '../backends/index.js';
 import type { Config, ServiceName } from '../config.js';
 
 /** Backend latencies, in seconds: 1 ms (a cache hit, a local mock) to 5 s (past any deadline). */
@@ -119,12 +119,12 @@ export class BffMetrics {
     });
   }
 
-  /** The pools' in-flight, queue and breaker gauges, read from their `state` at each scrape. */
-  watchBackends(pools: BackendPools, config: Config): void {
+  /** The transports' in-flight, queue and breaker gauges, read from their `state` at each scrape. */
+  watchBackends(transports: BackendTransports, config: Config): void {
     const registers = [this.registry];
     const each = (read: (service: ServiceName) => number) =>
       function (this: Gauge<'service'>) {
-        for (const service of Object.keys(pools) as ServiceName[]) this.set({ service }, read(service));
+        for (const service of Object.keys(transports) as ServiceName[]) this.set({ service }, read(service));
       };
     const limits = (service: ServiceName) => config.backends[service];
     new Gauge({
@@ -132,35 +132,35 @@ export class BffMetrics {
       help: 'Backend calls in progress (retries and backoff included; deduped joiners not)',
       labelNames: ['service'],
       registers,
-      collect: each((s) => pools[s].state.calls),
+      collect: each((s) => transports[s].state.calls),
     });
     new Gauge({
       name: 'bff_backend_requests_in_flight',
       help: 'HTTP requests on the wire to the backend (bulkhead slots in use)',
       labelNames: ['service'],
       registers,
-      collect: each((s) => limits(s).concurrency - pools[s].state.bulkhead.free),
+      collect: each((s) => limits(s).concurrency - transports[s].state.bulkhead.free),
     });
     new Gauge({
       name: 'bff_backend_bulkhead_queued',
       help: 'Calls waiting for a bulkhead slot',
       labelNames: ['service'],
       registers,
-      collect: each((s) => limits(s).queue - pools[s].state.bulkhead.queueFree),
+      collect: each((s) => limits(s).queue - transports[s].state.bulkhead.queueFree),
     });
     new Gauge({
       name: 'bff_backend_retries_in_flight',
       help: 'Retried attempts in progress (the retry budget in use)',
       labelNames: ['service'],
       registers,
-      collect: each((s) => pools[s].state.retries),
+      collect: each((s) => transports[s].state.retries),
     });
     new Gauge({
       name: 'bff_backend_shared_calls',
       help: 'Distinct GETs in flight that identical calls can join (dedupe)',
       labelNames: ['service'],
       registers,
-      collect: each((s) => pools[s].state.shared),
+      collect: each((s) => transports[s].state.shared),
     });
     new Gauge({
       name: 'bff_backend_circuit_state',
@@ -168,8 +168,8 @@ export class BffMetrics {
       labelNames: ['service', 'state'],
       registers,
       collect(this: Gauge<'service' | 'state'>) {
-        for (const service of Object.keys(pools) as ServiceName[]) {
-          const current = pools[service].state.breaker;
+        for (const service of Object.keys(transports) as ServiceName[]) {
+          const current = transports[service].state.breaker;
           for (const [value, state] of CIRCUIT_STATES) this.set({ service, state }, current === value ? 1 : 0);
         }
       },
@@ -177,14 +177,14 @@ export class BffMetrics {
   }
 
   /** `bff_backend_up`: each backend's health (src/readiness.ts), read at each scrape. */
-  watchBackendHealth(pools: BackendPools, health: { up(service: ServiceName): boolean }): void {
+  watchBackendHealth(transports: BackendTransports, health: { up(service: ServiceName): boolean }): void {
     new Gauge({
       name: 'bff_backend_up',
       help: 'Backend health: 1 while its circuit is closed and its last background /health probe answered, else 0',
       labelNames: ['service'],
       registers: [this.registry],
       collect(this: Gauge<'service'>) {
-        for (const service of Object.keys(pools) as ServiceName[]) this.set({ service }, health.up(service) ? 1 : 0);
+        for (const service of Object.keys(transports) as ServiceName[]) this.set({ service }, health.up(service) ? 1 : 0);
       },
     });
   }

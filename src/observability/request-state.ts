@@ -17,8 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AnswerFreshness } from '../backends/events.js';
-import type { CallCounts } from './backend-observer.js';
+import type { AnswerFreshness, CallCounts } from '../backends/scope.js';
 
 /** The header a client may send its own request id in, and the BFF always answers with. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -74,12 +73,4 @@ export function requestStateOf(request: Request): RequestState {
 /** The request's id: the client's `x-request-id` when it is safe, else a new UUID. */
 export function requestIdOf(request: Request): string {
   return requestStateOf(request).requestId;
-}
-
-/**
- * The backend calls the request made (all its operations), for its log line; `undefined` when
- * they are not counted (see `RequestState.calls`).
- */
-export function callCountsOf(request: Request): CallCounts | undefined {
-  return requestStateOf(request).calls;
 }

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
-import { createBackendClients, type BackendPools } from '../backends/index.js';
+import { createBackendClients, type BackendTransports } from '../backends/index.js';
 import type { NotificationInput } from '../backends/notifications/client.js';
 import { createRequestScope } from '../backends/scope.js';
 import { PermanentDeliveryError, type DeliveryAttempt, type DeliveryHandlers } from '../delivery/index.js';
-import type { PlaceOrderErrorCode } from '../schema/types.generated.js';
-import { failureKind, type CheckoutStep } from './outcome.js';
+import { failureKind, type CheckoutStep, type PlaceOrderErrorCode } from './outcome.js';
 import { undoOrder, undoReservation, type UndoOrder, type UndoReservation } from './undo.js';
 import type { OrderLine } from './validate.js';
 
@@ -49,9 +48,9 @@ export interface AuditEvent {
  * anonymous scope of the backend clients, and the attempt's own deadline. A refusal (4xx) is
  * permanent: retrying the same content cannot help, so it goes to the dead-letter queue at once.
  */
-export function checkoutHandlers(pools: BackendPools, audit: Logger): DeliveryHandlers {
+export function checkoutHandlers(transports: BackendTransports, audit: Logger): DeliveryHandlers {
   const clients = (attempt: DeliveryAttempt) =>
-    createBackendClients(pools, createRequestScope({ signal: attempt.signal, deadline: attempt.deadline, requestId: attempt.id }));
+    createBackendClients(transports, createRequestScope({ signal: attempt.signal, deadline: attempt.deadline, requestId: attempt.id }));
   return {
     [KIND.notification]: (data: NotificationDelivery, attempt) =>
       permanentIfRefused(clients(attempt).notifications.send(data.notification, data.idempotencyKey)),

@@ -1,17 +1,18 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { BackendPools } from '../backends/index.js';
+import type { BackendTransports } from '../backends/index.js';
 import type { Config } from '../config.js';
-import type { Context } from '../context.js';
 import { createDeliveryQueue, type DeliveryQueue } from '../delivery/index.js';
 import { connectRedis } from '../redis.js';
-import type { PlaceOrderInput } from '../schema/types.generated.js';
 import { auditLogger, checkoutHandlers } from './deliveries.js';
 import { MemoryLedger, RedisLedger, type CheckoutLedger } from './ledger.js';
 import type { PlaceOrderResult } from './outcome.js';
-import { Checkout } from './place-order.js';
+import { Checkout, type CheckoutRequest } from './place-order.js';
+import type { PlaceOrderRequest } from './validate.js';
 
 export type { PlaceOrderResult } from './outcome.js';
+export type { CheckoutRequest } from './place-order.js';
+export type { PlaceOrderRequest } from './validate.js';
 
 /** The write side of the BFF: the mutations, and the delivery queue behind them. */
 export interface Writes {
@@ -19,7 +20,7 @@ export interface Writes {
   readonly ledger: CheckoutLedger;
   /** The Redis connection of the records and the durable queue, when there is one: the instance is not ready without it (src/readiness.ts). */
   readonly redis: Redis | undefined;
-  placeOrder(ctx: Context, input: PlaceOrderInput): Promise<PlaceOrderResult>;
+  placeOrder(request: CheckoutRequest, input: PlaceOrderRequest): Promise<PlaceOrderResult>;
   /** Closes the queue (see DeliveryQueue.close), then Redis. Call before the backend pools close: deliveries in progress need them. */
   close(force?: boolean): Promise<void>;
 }
@@ -29,7 +30,7 @@ export interface Writes {
  * records and the durable queue (plus the worker's own); without, both in memory. The queue's
  * worker starts here, so every instance delivers what any instance queued.
  */
-export function createWrites(config: Config, pools: BackendPools, logger: Logger): Writes {
+export function createWrites(config: Config, transports: BackendTransports, logger: Logger): Writes {
   const { delivery } = config;
   const redis = delivery.redisUrl
     ? connectRedis(delivery.redisUrl, logger.child({ component: 'writes' }), {
@@ -39,19 +40,19 @@ export function createWrites(config: Config, pools: BackendPools, logger: Logger
     : undefined;
   const queue = createDeliveryQueue({
     config: delivery,
-    handlers: checkoutHandlers(pools, auditLogger(logger)),
+    handlers: checkoutHandlers(transports, auditLogger(logger)),
     logger,
     redis,
     drainMs: config.shutdownGraceMs,
   });
   const ledger: CheckoutLedger = redis ? new RedisLedger(redis, delivery.prefix) : new MemoryLedger();
-  const checkout = new Checkout({ config, pools, queue, ledger, logger });
+  const checkout = new Checkout({ config, queue, ledger, logger });
   let closing: Promise<void> | undefined;
   return {
     queue,
     ledger,
     redis,
-    placeOrder: (ctx, input) => checkout.place(ctx, input),
+    placeOrder: (request, input) => checkout.place(request, input),
     close: (force = false) =>
       (closing ??= (async () => {
         await queue.close(force);

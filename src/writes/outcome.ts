@@ -1,7 +1,15 @@
 import { BackendError } from '../backends/errors.js';
 import type { OrderDto } from '../backends/orders/client.js';
-import type { CheckoutCall, CheckoutStepStatus, PlaceOrderErrorCode } from '../schema/types.generated.js';
 import { PublicCode } from '../errors/public-errors.js';
+
+/**
+ * The checkout's own vocabulary. The schema's enums (schema/order) spell the same values; the
+ * placeOrder resolver hands this module's results to GraphQL as they are, so the typecheck
+ * fails there if the two ever part.
+ */
+export type CheckoutCall = 'CREATE_ORDER' | 'RESERVE_STOCK';
+export type CheckoutStepStatus = 'SUCCEEDED' | 'FAILED' | 'COMPENSATED' | 'COMPENSATING';
+export type PlaceOrderErrorCode = 'OUT_OF_STOCK' | 'ORDER_REJECTED' | 'TEMPORARILY_UNAVAILABLE';
 
 /** What became of one critical call (the `steps` of the payload). */
 export interface CheckoutStep {

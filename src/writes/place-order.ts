@@ -1,27 +1,21 @@
 import type { Logger } from 'pino';
 import { BackendError } from '../backends/errors.js';
-import { createBackendClients, type BackendClients, type BackendPools } from '../backends/index.js';
+import type { BackendClients } from '../backends/index.js';
 import type { ReservationDto } from '../backends/inventory/client.js';
 import type { OrderDto } from '../backends/orders/client.js';
 import { remainingMs } from '../backends/resilience/deadline.js';
-import { createRequestScope } from '../backends/scope.js';
 import type { Config } from '../config.js';
-import type { Context } from '../context.js';
 import type { Delivery, DeliveryQueue } from '../delivery/index.js';
 import { idempotencyKeyReused, placeOrderUnauthenticated } from '../errors/public-errors.js';
-import { callCountsOf } from '../observability/backend-observer.js';
-import { operationTraceOf } from '../observability/tracing.js';
-import type { PlaceOrderInput } from '../schema/types.generated.js';
 import { KIND, type AuditEvent, type NotificationDelivery } from './deliveries.js';
 import { checkoutKeys, itemsFingerprint, type CheckoutKeys } from './keys.js';
 import type { CheckoutLedger } from './ledger.js';
 import { errorCodeFor, failure, failureKind, type CheckoutOutcome, type CheckoutStep, type PlaceOrderResult } from './outcome.js';
 import { undoOrder, undoReservation, type UndoOrder, type UndoReservation } from './undo.js';
-import { validatePlaceOrder, type OrderLine } from './validate.js';
+import { validatePlaceOrder, type OrderLine, type PlaceOrderRequest } from './validate.js';
 
 export interface CheckoutDeps {
   config: Config;
-  pools: BackendPools;
   queue: DeliveryQueue;
   ledger: CheckoutLedger;
   logger: Logger;
@@ -30,13 +24,33 @@ export interface CheckoutDeps {
 /** How often a repeat polls for the answer of the same checkout running elsewhere. */
 const BUSY_POLL_MS = 50;
 
+/**
+ * What the checkout needs of the request that asks for it, as plain values: the placeOrder
+ * resolver maps the GraphQL context into it, so the checkout runs (and is tested) without one.
+ */
+export interface CheckoutRequest {
+  readonly requestId: string;
+  /** When the request's time budget runs out (`performance.now()` clock). */
+  readonly deadline: number;
+  /** The request's logger. */
+  readonly logger: Logger;
+  /** The signed-in user (null without valid credentials); throws a BackendError when users cannot tell. */
+  viewer(): Promise<{ readonly id: string } | null>;
+  /**
+   * Orders and inventory, bound to the request's deadline, credentials and trace but not to its
+   * signal (BackendClients.detached): once the first write is sent, a client that hangs up must
+   * not leave an order without its reservation.
+   */
+  readonly backends: Pick<BackendClients, 'orders' | 'inventory'>;
+}
+
 /** One checkout's context, passed between the steps. */
 interface Run {
-  readonly ctx: Context;
+  readonly request: CheckoutRequest;
   readonly userId: string;
   readonly items: readonly OrderLine[];
   readonly keys: CheckoutKeys;
-  readonly clients: BackendClients;
+  readonly clients: CheckoutRequest['backends'];
   readonly log: Logger;
 }
 
@@ -55,29 +69,20 @@ interface Run {
 export class Checkout {
   constructor(private readonly deps: CheckoutDeps) {}
 
-  async place(ctx: Context, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  async place(request: CheckoutRequest, input: PlaceOrderRequest): Promise<PlaceOrderResult> {
     const { items, idempotencyKey } = validatePlaceOrder(input);
-    const userId = await this.viewerId(ctx);
+    const userId = await this.viewerId(request);
     if (userId === undefined) return { ...failure('TEMPORARILY_UNAVAILABLE'), replayed: false };
 
     const keys = checkoutKeys(userId, idempotencyKey);
     const fingerprint = itemsFingerprint(items);
-    const log = ctx.logger.child({ checkout: keys.id, userId });
-    const claimed = await this.claim(ctx, keys.id, fingerprint, log);
+    const log = request.logger.child({ checkout: keys.id, userId });
+    const claimed = await this.claim(request, keys.id, fingerprint, log);
     if (claimed !== 'claimed') return claimed;
 
     // Bound to the request's deadline and credentials, not to its signal (see above).
-    const authorization = ctx.request.headers.get('authorization') ?? undefined;
-    const scope = createRequestScope({
-      deadline: ctx.deadline,
-      requestId: ctx.requestId,
-      authorization,
-      plan: ctx.plan,
-      calls: callCountsOf(ctx.request),
-      trace: operationTraceOf(ctx),
-    });
-    const clients = createBackendClients(this.deps.pools, scope);
-    const run: Run = { ctx, userId, items, keys, clients, log };
+    const clients = request.backends;
+    const run: Run = { request, userId, items, keys, clients, log };
 
     // The two critical calls, at the same time; each settles on its own.
     const [order, reservation] = await Promise.allSettled([
@@ -98,13 +103,13 @@ export class Checkout {
   }
 
   /** The viewer's id; a GraphQL error without valid credentials; undefined when users is down. */
-  private async viewerId(ctx: Context): Promise<string | undefined> {
+  private async viewerId(request: CheckoutRequest): Promise<string | undefined> {
     let viewer;
     try {
-      viewer = await ctx.loaders.viewer();
+      viewer = await request.viewer();
     } catch (error) {
       if (!(error instanceof BackendError)) throw error;
-      ctx.logger.warn({ err: error }, 'checkout: the viewer could not be identified');
+      request.logger.warn({ err: error }, 'checkout: the viewer could not be identified');
       return undefined;
     }
     if (!viewer) throw placeOrderUnauthenticated();
@@ -116,7 +121,7 @@ export class Checkout {
    * of an earlier request with the same key, or, while one is still running, its answer once
    * it has one (polled until this request's deadline).
    */
-  private async claim(ctx: Context, id: string, fingerprint: string, log: Logger): Promise<'claimed' | PlaceOrderResult> {
+  private async claim(request: CheckoutRequest, id: string, fingerprint: string, log: Logger): Promise<'claimed' | PlaceOrderResult> {
     // Longer than any checkout can run, so a live claim never lapses under its owner.
     const pendingMs = this.deps.config.requestTimeoutMs + 15_000;
     for (;;) {
@@ -135,7 +140,7 @@ export class Checkout {
         case 'mismatch':
           throw idempotencyKeyReused();
         case 'busy':
-          if (remainingMs(ctx.deadline) < BUSY_POLL_MS * 2) {
+          if (remainingMs(request.deadline) < BUSY_POLL_MS * 2) {
             log.info('checkout: the same key is still being placed by another request; gave up waiting');
             return { ...failure('TEMPORARILY_UNAVAILABLE'), replayed: false };
           }
@@ -230,7 +235,7 @@ export class Checkout {
     if (result.status === 'rejected' && failureKind(result.reason) !== 'unknown') return { call, status: 'FAILED', id: null };
     const knownId = result.status === 'fulfilled' ? result.value.id : undefined;
     const compensation = delivery(knownId);
-    const safetyDelayMs = Math.max(this.deps.config.delivery.backoffMs, remainingMs(run.ctx.deadline) + 1000);
+    const safetyDelayMs = Math.max(this.deps.config.delivery.backoffMs, remainingMs(run.request.deadline) + 1000);
     const queued = await this.enqueue(run, compensation, { delayMs: safetyDelayMs, untilDone: true });
     try {
       const undoneId = await inline(compensation.data);
@@ -255,7 +260,7 @@ export class Checkout {
         type: outcome.order ? 'order.placed' : 'order.not-placed',
         at: new Date().toISOString(),
         userId: run.userId,
-        requestId: run.ctx.requestId,
+        requestId: run.request.requestId,
         orderReference: run.keys.orderReference,
         orderId: id('CREATE_ORDER'),
         reservationId: id('RESERVE_STOCK'),

@@ -1,5 +1,4 @@
 import { invalidPlaceOrderInput } from '../errors/public-errors.js';
-import type { PlaceOrderInput } from '../schema/types.generated.js';
 
 export const MAX_LINES = 100;
 export const MAX_QUANTITY = 1000;
@@ -11,12 +10,18 @@ export interface OrderLine {
   readonly quantity: number;
 }
 
+/** What a client asks the checkout for, as it asked (the schema's PlaceOrderInput has this shape). */
+export interface PlaceOrderRequest {
+  readonly idempotencyKey: string;
+  readonly items: readonly OrderLine[];
+}
+
 /**
  * Checks what the schema cannot say. A malformed input is the client's bug, not a customer's
  * situation, so it is a GraphQL error (`BAD_USER_INPUT`) naming the field and the value, and
  * nothing is called.
  */
-export function validatePlaceOrder(input: PlaceOrderInput): { items: OrderLine[]; idempotencyKey: string } {
+export function validatePlaceOrder(input: PlaceOrderRequest): { items: OrderLine[]; idempotencyKey: string } {
   const problems: string[] = [];
   if (!KEY_PATTERN.test(input.idempotencyKey)) {
     problems.push(`idempotencyKey must be 1 to 128 visible ASCII characters (a UUID, say), got ${JSON.stringify(input.idempotencyKey.slice(0, 140))}`);

@@ -88,7 +88,7 @@ describe('/metrics against what the backends saw', () => {
     expect(network + deduped).toBe(10);
   });
 
-  it('is Prometheus text with process memory, event-loop lag and the pools’ gauges', async () => {
+  it('is Prometheus text with process memory, event-loop lag and the transports’ gauges', async () => {
     const metrics = await scrape(stack);
     for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds']) {
       expect(metrics.find(name), name).not.toEqual([]);

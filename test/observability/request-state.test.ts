@@ -3,7 +3,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockBackends, type MockBackends } from '../../mocks/index.js';
-import { closeBackendPools, createBackendPools, type BackendPools } from '../../src/backends/index.js';
+import { closeBackendTransports, createBackendTransports, type BackendTransports } from '../../src/backends/index.js';
 import { SERVICE_NAMES, loadConfig, type Config } from '../../src/config.js';
 import { contextFactory, type Context, type RequestContext } from '../../src/context.js';
 import { useRequestId } from '../../src/plugins/use-request-id.js';
@@ -106,11 +106,11 @@ describe('one state per HTTP request', () => {
   });
 
   describe("the context's logger", () => {
-    let pools: BackendPools;
+    let transports: BackendTransports;
     beforeAll(() => {
-      pools = createBackendPools(config, pino({ level: 'silent' }));
+      transports = createBackendTransports(config, pino({ level: 'silent' }));
     });
-    afterAll(() => closeBackendPools(pools, true));
+    afterAll(() => closeBackendTransports(transports, true));
 
     /** A yoga with the BFF's context factory, and a field whose resolver logs `times` lines. */
     function yogaLogging(logger: Logger) {
@@ -127,7 +127,7 @@ describe('one state per HTTP request', () => {
             },
           },
         }),
-        context: contextFactory(config, pools, logger, {} as Writes),
+        context: contextFactory(config, transports, logger, {} as Writes),
         logging: false,
         plugins: [useRequestId()],
       });

@@ -48,7 +48,7 @@ describe('circuit breaker', () => {
     await new Promise((resolve) => setTimeout(resolve, 450));
     expect((await stack.query('{ user(id: "1") { name } }')).body.errors).toBeUndefined();
     expect((await stack.query('{ user(id: "2") { name } }')).body.errors).toBeUndefined();
-    expect(stack.bff.pools.users.state.breaker).toBe(0); // CircuitState.Closed
+    expect(stack.bff.transports.users.state.breaker).toBe(0); // CircuitState.Closed
   });
 });
 
@@ -72,7 +72,7 @@ describe('retry budget', () => {
     // flight, and fewer as calls finish.
     expect(calls).toBeGreaterThan(requests); // some retries did happen
     expect(calls - requests).toBeLessThanOrEqual(Math.ceil(requests * 0.2) * 3);
-    await waitFor('the budget to be free again', async () => stack.bff.pools.users.state.retries === 0);
+    await waitFor('the budget to be free again', async () => stack.bff.transports.users.state.retries === 0);
   });
 });
 
@@ -88,8 +88,8 @@ describe('breaker and the request budget', () => {
     await stack.backend.inventory.setFaults({ hang: true });
     const query = (i: number, headers?: Record<string, string>) => stack.query(`{ product(id: "${i}") { stock { available } } }`, { headers });
     for (let i = 1; i <= 4; i++) expect(codes((await query(i, { 'x-request-timeout-ms': '150' })).body)).toEqual(['BACKEND_TIMEOUT']);
-    expect(stack.bff.pools.inventory.state.breaker).toBe(0); // still closed: the requests were late, not inventory
+    expect(stack.bff.transports.inventory.state.breaker).toBe(0); // still closed: the requests were late, not inventory
     for (let i = 5; i <= 6; i++) expect(codes((await query(i)).body)).toEqual(['BACKEND_TIMEOUT']);
-    expect(stack.bff.pools.inventory.state.breaker).toBe(1); // open: inventory missed its own 300 ms twice
+    expect(stack.bff.transports.inventory.state.breaker).toBe(1); // open: inventory missed its own 300 ms twice
   });
 });

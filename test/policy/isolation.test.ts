@@ -73,7 +73,7 @@ describe('request budget', () => {
   it('a call that cannot finish in time is not started', async () => {
     await stack.reset();
     const expired = { signal: new AbortController().signal, deadline: performance.now() - 1, requestId: 'late' };
-    await expect(stack.bff.pools.catalog.json(expired, { path: '/products/1' }, (b) => b)).rejects.toMatchObject({ code: 'BACKEND_TIMEOUT' });
+    await expect(stack.bff.transports.catalog.json(expired, { path: '/products/1' }, (b) => b)).rejects.toMatchObject({ code: 'BACKEND_TIMEOUT' });
     expect(await stack.backend.catalog.calls()).toBe(0);
   });
 });

@@ -38,7 +38,7 @@ describe('shared calls and mixed budgets', () => {
     const plans = [a, b].flatMap(({ body }) => body.extensions?.fetchPlan ?? []);
     expect(plans.filter((entry: any) => entry.attempts > 0)).toHaveLength(1);
     expect(await stack.backend.catalog.calls('GET /products')).toBe(1);
-    expect(stack.bff.pools.catalog.state.breaker).toBe(0); // closed: the short one's timeout was its own
+    expect(stack.bff.transports.catalog.state.breaker).toBe(0); // closed: the short one's timeout was its own
   });
 
   it('each participant stops at its own deadline, while the call goes on for the one with time left', async () => {
@@ -78,7 +78,7 @@ describe('shared calls and mixed budgets', () => {
     for (const { body } of joiners.filter((j) => j.short)) expect(codes(body)).toEqual(['BACKEND_TIMEOUT']);
     expect(await stack.backend.catalog.calls('GET /products')).toBe(1);
     expect((await stack.backend.catalog.stats()).aborted).toBe(0);
-    expect(stack.bff.pools.catalog.state.breaker).toBe(0);
+    expect(stack.bff.transports.catalog.state.breaker).toBe(0);
   });
 
   it('when everyone waiting has run out of time, the call is abandoned: counted as a budget cut, not against the circuit', async () => {
@@ -89,7 +89,7 @@ describe('shared calls and mixed budgets', () => {
     ]);
     expect([codes(a.body), codes(b.body)]).toEqual([['BACKEND_TIMEOUT'], ['BACKEND_TIMEOUT']]);
     expect(await stack.backend.catalog.calls('GET /products')).toBe(1);
-    expect(stack.bff.pools.catalog.state.breaker).toBe(0);
+    expect(stack.bff.transports.catalog.state.breaker).toBe(0);
     // And the backend is asked again afterwards, the circuit being closed.
     await stack.backend.catalog.clearFaults();
     expect((await stack.query(PRODUCT('30'))).body.errors).toBeUndefined();

@@ -49,7 +49,7 @@ describe('rate-based circuit breaker', () => {
     expect(await stack.backend.users.calls('GET /users')).toBe(300);
     expect(tally.BACKEND_UNAVAILABLE).toBeGreaterThan(45); // ~90 expected
     expect(tally.BACKEND_UNAVAILABLE).toBeLessThan(140);
-    expect(stack.bff.pools.users.state.breaker).toBe(0); // closed
+    expect(stack.bff.transports.users.state.breaker).toBe(0); // closed
   });
 
   it('one failing 90 % is cut off after about one window\u2019s minimum of attempts, and the rest fail fast', async () => {
@@ -60,6 +60,6 @@ describe('rate-based circuit breaker', () => {
     expect(calls).toBeGreaterThanOrEqual(50);
     expect(calls).toBeLessThanOrEqual(70);
     expect(tally.BACKEND_CIRCUIT_OPEN).toBe(300 - calls);
-    expect(stack.bff.pools.catalog.state.breaker).toBe(1); // open
+    expect(stack.bff.transports.catalog.state.breaker).toBe(1); // open
   });
 });

@@ -69,14 +69,14 @@ describe('writes', () => {
 
   it('a POST without an idempotency key is never retried', async () => {
     await stack.backend.orders.setFaults({ errorCount: 1, errorStatus: 503 });
-    const orders = stack.bff.pools.orders;
+    const orders = stack.bff.transports.orders;
     await expect(orders.json(scope(), { method: 'POST', path: '/orders', body: order }, accept)).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
     expect(await stack.backend.orders.calls('POST /orders')).toBe(1);
   });
 
   it('a POST with an idempotency key is retried, and the backend does the write once', async () => {
     await stack.backend.orders.setFaults({ errorCount: 1, errorStatus: 503 });
-    const orders = stack.bff.pools.orders;
+    const orders = stack.bff.transports.orders;
     const created = await orders.json(scope(), { method: 'POST', path: '/orders', body: order, headers: { 'idempotency-key': 'k-1' } }, accept);
     expect(created).toMatchObject({ userId: '1', status: 'placed' });
     expect(await stack.backend.orders.calls('POST /orders')).toBe(2);

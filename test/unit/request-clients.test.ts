@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createBackendClients, type BackendPools } from '../../src/backends/index.js';
+import { createBackendClients, type BackendTransports } from '../../src/backends/index.js';
 import type { RequestScope } from '../../src/backends/http.js';
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../src/config.js';
 import { createLoaders } from '../../src/loaders.js';
 
 /**
  * A request's clients and loaders are made on first use, once, and belong to that request
- * alone. The pools here are fakes that record which backend was reached and with what scope.
+ * alone. The transports here are fakes that record which backend was reached and with what scope.
  */
-function recordingPools() {
+function recordingTransports() {
   const reached: ServiceName[] = [];
   const scopes: Partial<Record<ServiceName, RequestScope>> = {};
   const pool = (service: ServiceName) => ({
@@ -21,13 +21,13 @@ function recordingPools() {
       return { items: [] };
     },
   });
-  const pools = new Proxy({} as BackendPools, {
+  const transports = new Proxy({} as BackendTransports, {
     get(_target, service: ServiceName) {
       reached.push(service);
       return pool(service);
     },
   });
-  return { pools, reached, scopes };
+  return { transports, reached, scopes };
 }
 
 const scope: RequestScope = { signal: new AbortController().signal, deadline: performance.now() + 5000, requestId: 'r1', authorization: 'Bearer token-3' };
@@ -35,8 +35,8 @@ const config = loadConfig({ NODE_ENV: 'test' });
 
 describe('a request’s backend clients', () => {
   it('are made on first use: a request that asks nothing makes none', () => {
-    const { pools, reached } = recordingPools();
-    const clients = createBackendClients(pools, scope);
+    const { transports, reached } = recordingTransports();
+    const clients = createBackendClients(transports, scope);
     const loaders = createLoaders(clients, config);
     expect(reached).toEqual([]);
     expect(clients.catalog).toBe(clients.catalog);
@@ -45,8 +45,8 @@ describe('a request’s backend clients', () => {
   });
 
   it('give the credentials to users and orders only', async () => {
-    const { pools, scopes } = recordingPools();
-    const clients = createBackendClients(pools, scope);
+    const { transports, scopes } = recordingTransports();
+    const clients = createBackendClients(transports, scope);
     await Promise.all([
       clients.users.getUsers(['1']),
       clients.orders.getByUsers(['1']),
@@ -66,8 +66,11 @@ describe('a request’s backend clients', () => {
 
 describe('a request’s loaders', () => {
   it('are never shared: what one request loaded is not in another’s cache', async () => {
-    const first = createLoaders(createBackendClients(recordingPools().pools, scope), config);
-    const second = createLoaders(createBackendClients(recordingPools().pools, { ...scope, requestId: 'r2', authorization: 'Bearer token-4' }), config);
+    const first = createLoaders(createBackendClients(recordingTransports().transports, scope), config);
+    const second = createLoaders(
+      createBackendClients(recordingTransports().transports, { ...scope, requestId: 'r2', authorization: 'Bearer token-4' }),
+      config,
+    );
     expect(first.product).not.toBe(second.product);
     first.product.prime('1', { id: '1', name: 'seen by r1', category: 'c', price: { amount: '1.00', currency: 'EUR' } });
     expect((await first.product.load('1'))?.name).toBe('seen by r1');
