@@ -25,11 +25,11 @@ module.exports = {
     {
       name: 'domain-not-graphql',
       comment:
-        'Domain code (the checkout, the delivery queue) takes plain inputs; its resolver maps the GraphQL context and the ' +
+        'Domain code (the checkout, the queue) takes plain inputs; its resolver maps the GraphQL context and the ' +
         'generated types into them, so the domain can be used and tested without GraphQL.',
       severity: 'error',
-      from: { path: '^src/(writes|delivery)/' },
-      to: { path: '^src/(context\\.ts|schema/[^/]+\\.generated\\.ts)$' },
+      from: { path: '^src/(checkout|queue)/' },
+      to: { path: '^src/(graphql/context\\.ts|schema/[^/]+\\.generated\\.ts)$' },
     },
     {
       name: 'not-to-unresolvable',

@@ -18,7 +18,7 @@ const config: CodegenConfig = {
       mappersRelativeTargetDir: '../../src/mappers',
       importExtension: '.js',
       typesPluginsConfig: {
-        contextType: '../context.js#Context',
+        contextType: '../graphql/context.js#Context',
         useTypeImports: true,
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },

@@ -14,7 +14,7 @@
 import { pino } from 'pino';
 import { createBackendClients, createBackendTransports, closeBackendTransports } from '../src/backends/index.js';
 import { loadConfig } from '../src/config.js';
-import { createLoaders } from '../src/loaders.js';
+import { createLoaders } from '../src/graphql/loaders.js';
 
 const N = Number(process.env.BENCH_SETUP_N ?? 100_000);
 const HEAP_SAMPLE = 1000;

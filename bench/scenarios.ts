@@ -1,7 +1,7 @@
 /**
  * What the benchmark asks the BFF. Each scenario states its `levels`: the number of backend
  * round trips that must happen one after the other (each needs ids from the one before), read
- * off the schema and the resolvers (src/schema/resolvers, src/loaders.ts). Calls within a level
+ * off the schema and the resolvers (src/schema/resolvers, src/graphql/loaders.ts). Calls within a level
  * go out together (DataLoader batches them, unrelated fields run in parallel), so the fastest
  * possible answer is levels × the mocks' latency: the floor the overhead is measured against.
  */

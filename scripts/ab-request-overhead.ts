@@ -54,10 +54,10 @@ async function build(label: string, root: string) {
       'mask-error.ts',
       'yoga-logger.ts',
       'observability/metrics.ts',
-      'plugins/use-request-id.ts',
-      'plugins/use-request-logging.ts',
-      'plugins/use-metrics.ts',
-      'plugins/use-error-log.ts',
+      'observability/use-request-id.ts',
+      'observability/use-request-logging.ts',
+      'observability/use-metrics.ts',
+      'observability/use-error-log.ts',
     ].map(load),
   );
   const cfg = config.loadConfig(env);

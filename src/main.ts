@@ -9,7 +9,7 @@
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './observability/logger.js';
 import { usableCpus } from './workers/cpus.js';
 import { runPrimary, WORKER_LISTENING, WORKER_SLOT_ENV } from './workers/primary.js';
 
@@ -58,7 +58,7 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, be
 
   // Loaded here, not at the top: a cluster's primary serves nothing and need not hold the
   // server's modules (yoga, graphql, undici, the schema) in its memory.
-  const [{ listen }, { startTracing }] = await Promise.all([import('./listen.js'), import('./observability/tracing.js')]);
+  const [{ listen }, { startTracing }] = await Promise.all([import('./server/listen.js'), import('./observability/tracing.js')]);
   // Before the server, so it is built with tracing on (or, with no OTLP endpoint, without any of it).
   const { otlpTracesUrl, serviceName, spanQueueSize, spanExportDelayMs } = config.observability;
   const tracing = await startTracing({ serviceName, otlpTracesUrl, logger, batch: { maxQueueSize: spanQueueSize, scheduledDelayMillis: spanExportDelayMs } });

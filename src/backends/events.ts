@@ -38,7 +38,7 @@ export interface CallObserver {
   circuit(state: CircuitEvent): void;
 }
 
-/** Makes each backend's observer (src/server.ts passes observability's). */
+/** Makes each backend's observer (src/server/server.ts passes observability's). */
 export type CallObserverFactory = (service: ServiceName, origin: string) => CallObserver;
 
 /** What a call reports to when nobody observes (a client built without an observer, in tests). */

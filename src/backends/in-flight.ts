@@ -5,7 +5,7 @@ export type BackendCalls = Pick<BackendHttp, 'items' | 'json'>;
 
 /**
  * The backend calls one request has in flight, counted as they start and settle. Its loaders'
- * batch window (src/loader-batch-window.ts) watches it: while a call is in flight, an answer may
+ * batch window (src/graphql/loader-batch-window.ts) watches it: while a call is in flight, an answer may
  * still come that adds keys to a batch; when none is, nothing can, and waiting is pure delay.
  */
 export class InFlightCalls {

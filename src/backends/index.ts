@@ -21,7 +21,7 @@ import { UsersClient } from './users/client.js';
 export type BackendTransports = Readonly<Record<ServiceName, BackendHttp>>;
 
 /**
- * `observe`: each backend's observer (src/server.ts passes observability's); none, nothing is
+ * `observe`: each backend's observer (src/server/server.ts passes observability's); none, nothing is
  * reported. `sharedCache`: the HTTP cache's store shared by every instance (Redis), for the
  * backends whose cache may be shared.
  */
@@ -117,7 +117,7 @@ export class BackendClients {
     return new BackendClients(this.transports, detachedScope(this.scope), this.logger);
   }
 
-  /** This request's calls in flight, for its loaders' batch window (src/loader-batch-window.ts). */
+  /** This request's calls in flight, for its loaders' batch window (src/graphql/loader-batch-window.ts). */
   get inFlight(): InFlightCalls {
     return (this.calls ??= new InFlightCalls());
   }

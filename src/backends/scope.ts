@@ -45,8 +45,8 @@ export interface RequestScope {
 export type RequestScopeInit = Omit<RequestScope, 'budget'>;
 
 /**
- * The one way to make a RequestScope: for a GraphQL request (src/context.ts) and a queued
- * delivery's attempt (src/writes/deliveries.ts); a checkout derives its own from the request's
+ * The one way to make a RequestScope: for a GraphQL request (src/graphql/context.ts) and a queued
+ * delivery's attempt (src/checkout/follow-up-jobs.ts); a checkout derives its own from the request's
  * (detachedScope). Costs two small objects; nothing is armed until used.
  */
 export function createRequestScope(init: RequestScopeInit): RequestScope {
@@ -56,7 +56,7 @@ export function createRequestScope(init: RequestScopeInit): RequestScope {
 /**
  * `scope` without its signal: the same deadline, request id, credentials, fetch plan, call
  * counts and trace, for writes that must finish once sent even if the client hangs up (the
- * checkout, src/writes/place-order.ts). Derived rather than rebuilt, so it cannot drift from
+ * checkout, src/checkout/place-order.ts). Derived rather than rebuilt, so it cannot drift from
  * the request's own (it once lacked the trace, and its calls started traces of their own).
  */
 export function detachedScope(scope: RequestScope): RequestScope {

@@ -1,5 +1,5 @@
 /**
- * The writes' asynchronous side (src/delivery, src/writes): the queue that carries order
+ * The writes' asynchronous side (src/queue, src/checkout): the queue that carries order
  * confirmations, audit events and compensations, and the records that make a repeated
  * `idempotencyKey` give the same answer. Without Redis both live in this process's memory,
  * which the server says at start: a restart loses what was still queued.

@@ -16,7 +16,7 @@ export const edgeSchema = ({ env, redisUrl }: Deployment) =>
       MAX_DIRECTIVES: integer(0).default(20).describe('directives in one operation'),
       MAX_TOKENS: integer(1).default(2000).describe('lexical tokens in the document, counted while parsing'),
       MAX_ROOT_FIELDS: integer(1).default(10).describe('top-level fields in one operation (each starts backend work of its own)'),
-      // src/plugins/use-cost-limit.ts counts it; the README's "Query cost" has the figures.
+      // src/edge/use-cost-limit.ts counts it; the README's "Query cost" has the figures.
       MAX_COST: integer(1).default(5000).describe('largest estimated cost: 10 per backend call + 1 per id sent or item asked'),
       MAX_LIST_SIZE: integer(1).default(100).describe('largest `first`/`last` a request may ask for, literal or variable'),
       MAX_BODY_BYTES: integer(1024)

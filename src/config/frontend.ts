@@ -1,5 +1,5 @@
 /**
- * What frontends use beyond plain queries (src/plugins/use-persisted-queries.ts,
+ * What frontends use beyond plain queries (src/edge/use-persisted-queries.ts,
  * use-cache-control.ts, use-incremental-delivery.ts, use-compression.ts).
  */
 import { z } from 'zod';

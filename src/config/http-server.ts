@@ -1,5 +1,5 @@
 /**
- * The listening socket's limits (src/listen.ts), what a public edge ships: a client slow to send
+ * The listening socket's limits (src/server/listen.ts), what a public edge ships: a client slow to send
  * its request holds a socket for seconds, not node's default minute, and the number of sockets
  * has a ceiling. Node 20 counts `headersTimeout` per request, from its first byte (or from the
  * connection); an idle keep-alive socket waits under `keepAliveTimeout` instead, so the old

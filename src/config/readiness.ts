@@ -1,7 +1,7 @@
 /**
- * Taking an instance out of rotation and stopping it (src/listen.ts), and knowing each
+ * Taking an instance out of rotation and stopping it (src/server/listen.ts), and knowing each
  * backend's health for `bff_backend_up` and `/ready?verbose` (never for `/ready`'s status: see
- * src/readiness.ts).
+ * src/server/readiness.ts).
  */
 import { z } from 'zod';
 import { envSection, type Deployment } from './section.js';

@@ -18,7 +18,7 @@ export const serverSchema = ({ env, terminal }: Deployment) =>
       GRAPHIQL: flag()
         .default(env !== 'production')
         .describe('serve GraphiQL at `/graphql` to browsers'),
-      // jit: src/plugins/use-jit-execution.ts compiles each document once; what it cannot run
+      // jit: src/execution/use-jit-execution.ts compiles each document once; what it cannot run
       // goes to graphql-js's executor, so the answers are the same (test/features/jit-parity.test.ts).
       EXECUTOR: oneOf(['jit', 'default'])
         .default('jit')
@@ -29,7 +29,7 @@ export const serverSchema = ({ env, terminal }: Deployment) =>
         .default(5000)
         .describe('time budget of one GraphQL request, shared by its backend calls; a client may ask for less with `x-request-timeout-ms`'),
       // Sent sooner when the request has no backend call in flight, so a level with nothing else
-      // pending waits for nothing (src/loader-batch-window.ts).
+      // pending waits for nothing (src/graphql/loader-batch-window.ts).
       LOADER_BATCH_WINDOW_MS: integer(0, 1000)
         .default(2)
         .describe(

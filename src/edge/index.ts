@@ -1,20 +1,20 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { REQUEST_TIMEOUT_HEADER } from '../context.js';
-import { useCacheControl } from '../plugins/use-cache-control.js';
-import { useCostLimit } from '../plugins/use-cost-limit.js';
-import { corsOptions, useCorsPolicy } from '../plugins/use-cors-policy.js';
-import { useCsrfPrevention } from '../plugins/use-csrf-prevention.js';
-import { useErrorLog } from '../plugins/use-error-log.js';
-import { useMalformedParams } from '../plugins/use-malformed-params.js';
-import { usePersistedQueries } from '../plugins/use-persisted-queries.js';
-import { useProductionHardening } from '../plugins/use-production-hardening.js';
-import { useRateLimit } from '../plugins/use-rate-limit.js';
-import { useRequestBodyLimit } from '../plugins/use-request-body-limit.js';
-import { useRequestDecompression } from '../plugins/use-request-decompression.js';
-import { useRequestLimits } from '../plugins/use-request-limits.js';
-import { useTrustedDocuments } from '../plugins/use-trusted-documents.js';
+import { REQUEST_TIMEOUT_HEADER } from '../graphql/context.js';
+import { useCacheControl } from './use-cache-control.js';
+import { useCostLimit } from './use-cost-limit.js';
+import { corsOptions, useCorsPolicy } from './use-cors-policy.js';
+import { useCsrfPrevention } from './use-csrf-prevention.js';
+import { useErrorLog } from '../observability/use-error-log.js';
+import { useMalformedParams } from './use-malformed-params.js';
+import { usePersistedQueries } from './use-persisted-queries.js';
+import { useProductionHardening } from './use-production-hardening.js';
+import { useRateLimit } from './use-rate-limit.js';
+import { useRequestBodyLimit } from './use-request-body-limit.js';
+import { useRequestDecompression } from './use-request-decompression.js';
+import { useRequestLimits } from './use-request-limits.js';
+import { useTrustedDocuments } from './use-trusted-documents.js';
 import { createPersistedQueryStore } from './persisted-query-store.js';
 
 /**

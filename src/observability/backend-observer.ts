@@ -7,7 +7,7 @@
  *
  * Spans, when tracing is on (HTTP client semantic conventions, one span per physical request):
  *
- *   query ProductPage                          (the operation, src/plugins/use-tracing.ts)
+ *   query ProductPage                          (the operation, src/observability/use-tracing.ts)
  *   └─ inventory GET /stock     INTERNAL       one per call a resolver made: service, route, ids,
  *      │                                       source (network | deduped | cached), attempts, outcome
  *      ├─ GET /stock            CLIENT         one per attempt: status, resend count; its id is

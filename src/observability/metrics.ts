@@ -176,7 +176,7 @@ export class BffMetrics {
     });
   }
 
-  /** `bff_backend_up`: each backend's health (src/readiness.ts), read at each scrape. */
+  /** `bff_backend_up`: each backend's health (src/server/readiness.ts), read at each scrape. */
   watchBackendHealth(transports: BackendTransports, health: { up(service: ServiceName): boolean }): void {
     new Gauge({
       name: 'bff_backend_up',

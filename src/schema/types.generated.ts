@@ -3,7 +3,7 @@ import type { OrderMapper, OrderItemMapper } from './../mappers/order.mappers.js
 import type { ProductMapper, ProductConnectionMapper, StockMapper } from './../mappers/product.mappers.js';
 import type { ReviewMapper } from './../mappers/review.mappers.js';
 import type { UserMapper } from './../mappers/user.mappers.js';
-import type { Context } from '../context.js';
+import type { Context } from '../graphql/context.js';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

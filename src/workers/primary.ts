@@ -3,13 +3,13 @@
  * whole BFF (main.ts) listening on the same port; node:cluster's primary accepts the
  * connections and hands them to the workers in turn (round-robin, the default on Linux), so
  * one port spreads over every core. It replaces a worker that dies, drains them all on SIGTERM,
- * and answers the workers' requests for the cluster's metrics (src/workers/metrics.ts).
+ * and answers the workers' requests for the cluster's metrics (src/observability/cluster-metrics.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { backoffMs } from '../delivery/backoff.js';
-import { ClusterMetrics, type CollectableWorker } from './metrics.js';
+import { backoffMs } from '../queue/backoff.js';
+import { ClusterMetrics, type CollectableWorker } from '../observability/cluster-metrics.js';
 
 /** The environment variable that gives a worker its slot (0 … WORKERS-1), for its logs and metrics. */
 export const WORKER_SLOT_ENV = 'BFF_WORKER_SLOT';
@@ -117,7 +117,7 @@ export function runPrimary({ config, logger, workers, exec, extra }: PrimaryOpti
   };
 
   /**
-   * Drains every worker: each gets SIGTERM and runs its own graceful shutdown (src/listen.ts:
+   * Drains every worker: each gets SIGTERM and runs its own graceful shutdown (src/server/listen.ts:
    * stop accepting, finish in-flight requests within SHUTDOWN_GRACE_MS, close the pools and the
    * delivery queue). A worker still running after that (plus CLOSE_SLACK_MS) is killed.
    */

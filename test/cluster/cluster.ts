@@ -160,7 +160,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
       await redis.quit();
     });
-    // The instances' queue, by the same name and prefix as src/delivery/bullmq-queue.ts.
+    // The instances' queue, by the same name and prefix as src/queue/bullmq-queue.ts.
     const queueRedis = redis.duplicate();
     const queue = new Queue('deliveries', { connection: queueRedis, prefix });
     cleanups.push(async () => {

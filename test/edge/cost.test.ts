@@ -2,11 +2,11 @@ import { buildSchema, parse, print, validate } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../bench/scenarios.js';
-import { estimateCost } from '../../src/plugins/use-cost-limit.js';
+import { estimateCost } from '../../src/edge/use-cost-limit.js';
 import { typeDefs } from '../../src/schema/typeDefs.generated.js';
 
 /**
- * The cost model (src/plugins/use-cost-limit.ts): calls × 10 + ids × 1, batched lookups per
+ * The cost model (src/edge/use-cost-limit.ts): calls × 10 + ids × 1, batched lookups per
  * bulk call of 100. Each expectation is worked out by hand in its comment, from the schema and
  * the loaders, so a change to the model or the table shows up here as a figure that moved.
  */

@@ -1,7 +1,7 @@
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { AnswerCacheability, answerCacheabilityOf, sharedFreshness } from '../../src/edge/answer-cacheability.js';
-import { useCacheControl } from '../../src/plugins/use-cache-control.js';
+import { useCacheControl } from '../../src/edge/use-cache-control.js';
 
 /**
  * How a GET answer's Cache-Control follows from the backend answers it was made of. The BFF's

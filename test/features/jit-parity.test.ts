@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Faults } from '../../mocks/index.js';
 import type { ServiceName } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { createServer, type BffServer } from '../../src/server.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createServer, type BffServer } from '../../src/server/server.js';
 import { SCENARIOS } from '../../bench/scenarios.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 

@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createPersistedQueryStore } from '../../src/edge/persisted-query-store.js';
-import { createLogger } from '../../src/logger.js';
-import { createServer, type BffServer } from '../../src/server.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createServer, type BffServer } from '../../src/server/server.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 /**

@@ -64,7 +64,7 @@ function apolloClient(options: { get?: boolean; headers?: Record<string, string>
   const http = new HttpLink({
     uri: `${stack.http!.url}/graphql`,
     fetch: recordingFetch,
-    // A GET needs one of the CSRF headers (src/plugins/use-csrf-prevention.ts).
+    // A GET needs one of the CSRF headers (src/edge/use-csrf-prevention.ts).
     headers: { 'x-graphql-client-name': 'storefront-web', ...options.headers },
   });
   return new ApolloClient({

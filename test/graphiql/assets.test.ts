@@ -6,7 +6,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { negotiateEncoding } from '../../src/graphiql/accept-encoding.js';
-import { renderOfflineGraphiQL, useOfflineGraphiQL } from '../../src/plugins/use-offline-graphiql.js';
+import { renderOfflineGraphiQL, useOfflineGraphiQL } from '../../src/graphiql/use-offline-graphiql.js';
 import { ASSETS_BASE, createTestYoga, GRAPHIQL_DIST } from './test-yoga.js';
 
 const DIST = GRAPHIQL_DIST;

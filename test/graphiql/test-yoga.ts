@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createSchema, createYoga } from 'graphql-yoga';
 import type { GraphiQLOptions } from 'graphql-yoga';
-import { renderOfflineGraphiQL, useOfflineGraphiQL } from '../../src/plugins/use-offline-graphiql.js';
+import { renderOfflineGraphiQL, useOfflineGraphiQL } from '../../src/graphiql/use-offline-graphiql.js';
 
 // Found independently of the code under test, so a wrong version in its URLs shows up.
 const require = createRequire(import.meta.url);

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { startMockBackends, type MockBackends } from '../../mocks/index.js';
 import { loadConfig, SERVICE_NAMES, type Config, type ServiceName } from '../../src/config.js';
-import { listen, type RunningBff } from '../../src/listen.js';
-import { createLogger } from '../../src/logger.js';
-import { createServer, type BffServer } from '../../src/server.js';
+import { listen, type RunningBff } from '../../src/server/listen.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createServer, type BffServer } from '../../src/server/server.js';
 import { MockControl } from './mock-control.js';
 
 export interface GraphQLResponse<T = any> {

@@ -20,14 +20,14 @@ const files: Record<string, string> = {
   'src/observability/metrics.ts':
     "import type { get } from '../backends/http.js';\nexport const record = (): ReturnType<typeof get> | undefined => undefined;\n",
   // Domain code reaching for the GraphQL context and the generated types (type-only imports count).
-  'src/writes/checkout.ts':
-    "import type { Context } from '../context.js';\nimport type { Money } from '../schema/types.generated.js';\nexport const place = (_: Context, m: Money) => m;\n",
-  'src/delivery/queue.ts': "import type { Context } from '../context.js';\nexport const enqueue = (_: Context) => 1;\n",
-  'src/context.ts': 'export interface Context { requestId: string }\n',
+  'src/checkout/checkout.ts':
+    "import type { Context } from '../graphql/context.js';\nimport type { Money } from '../schema/types.generated.js';\nexport const place = (_: Context, m: Money) => m;\n",
+  'src/queue/queue.ts': "import type { Context } from '../graphql/context.js';\nexport const enqueue = (_: Context) => 1;\n",
+  'src/graphql/context.ts': 'export interface Context { requestId: string }\n',
   'src/schema/types.generated.ts': 'export type Money = { amount: string };\n',
   // One way only, and a resolver may import both: no violation.
   'src/schema/resolvers/place-order.ts':
-    "import type { Context } from '../../context.js';\nimport { place } from '../../writes/checkout.js';\nexport const resolve = (ctx: Context) => place(ctx, { amount: '1' });\n",
+    "import type { Context } from '../../graphql/context.js';\nimport { place } from '../../checkout/checkout.js';\nexport const resolve = (ctx: Context) => place(ctx, { amount: '1' });\n",
 };
 for (const [path, text] of Object.entries(files)) {
   mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -72,9 +72,9 @@ describe('npm run deps:check rules', { timeout: 60_000 }, () => {
     ]);
     expect(by('backends-not-observability')).toEqual(['src/backends/http.ts → src/observability/metrics.ts']);
     expect(by('domain-not-graphql')).toEqual([
-      'src/delivery/queue.ts → src/context.ts',
-      'src/writes/checkout.ts → src/context.ts',
-      'src/writes/checkout.ts → src/schema/types.generated.ts',
+      'src/checkout/checkout.ts → src/graphql/context.ts',
+      'src/checkout/checkout.ts → src/schema/types.generated.ts',
+      'src/queue/queue.ts → src/graphql/context.ts',
     ]);
     expect(violations).toHaveLength(5);
     expect(code).not.toBe(0);

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockBackends, type MockBackends } from '../../mocks/index.js';
 import { closeBackendTransports, createBackendTransports, type BackendTransports } from '../../src/backends/index.js';
 import { SERVICE_NAMES, loadConfig, type Config } from '../../src/config.js';
-import { contextFactory, type Context, type RequestContext } from '../../src/context.js';
-import { useRequestId } from '../../src/plugins/use-request-id.js';
-import { createServer, type BffServer } from '../../src/server.js';
-import type { Writes } from '../../src/writes/index.js';
+import { contextFactory, type Context, type RequestContext } from '../../src/graphql/context.js';
+import { useRequestId } from '../../src/observability/use-request-id.js';
+import { createServer, type BffServer } from '../../src/server/server.js';
+import type { Writes } from '../../src/checkout/index.js';
 
 /**
  * The per-request state (src/observability/request-state.ts): one object per HTTP request,

@@ -5,9 +5,9 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockBackends, type MockBackends } from '../../mocks/index.js';
 import { SERVICE_NAMES, loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { startTracing, type Tracing } from '../../src/observability/tracing.js';
-import { createServer, type BffServer } from '../../src/server.js';
+import { createServer, type BffServer } from '../../src/server/server.js';
 import { MockControl } from '../helpers/mock-control.js';
 import { EDGE_RELAXED, startStack, type Stack } from '../helpers/stack.js';
 

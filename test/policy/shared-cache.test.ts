@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { createServer, type BffServer } from '../../src/server.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createServer, type BffServer } from '../../src/server/server.js';
 import { waitFor } from '../helpers/mock-control.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupedIndex, uniqueIndex } from '../../src/answer-index.js';
+import { groupedIndex, uniqueIndex } from '../../src/graphql/answer-index.js';
 
 describe('answer indexes', () => {
   it('an answer is indexed once however often it is looked up; another answer gets its own index', () => {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { describe, expect, it } from 'vitest';
 import { InFlightCalls } from '../../src/backends/in-flight.js';
-import { LoaderBatchWindow, type BatchSchedule } from '../../src/loader-batch-window.js';
+import { LoaderBatchWindow, type BatchSchedule } from '../../src/graphql/loader-batch-window.js';
 
 /**
  * The batch window with real DataLoaders and backend calls we settle by hand. Batches are

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackendClients, type BackendTransports } from '../../src/backends/index.js';
 import type { RequestScope } from '../../src/backends/http.js';
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../src/config.js';
-import { createLoaders } from '../../src/loaders.js';
+import { createLoaders } from '../../src/graphql/loaders.js';
 
 /**
  * A request's clients and loaders are made on first use, once, and belong to that request

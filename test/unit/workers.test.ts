@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { cgroupCpuQuota, parseCpuMax, usableCpus } from '../../src/workers/cpus.js';
-import { ClusterMetrics } from '../../src/workers/metrics.js';
+import { ClusterMetrics } from '../../src/observability/cluster-metrics.js';
 import { parseExposition } from '../observability/prometheus.js';
 
 /** A file system of a few files; everything else is absent. */

@@ -1,4 +1,4 @@
-import type { BffServer } from '../../src/server.js';
+import type { BffServer } from '../../src/server/server.js';
 import type { GraphQLResponse, Stack } from '../helpers/stack.js';
 
 export const PLACE_ORDER = /* GraphQL */ `

@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { backoffMs } from '../../src/delivery/backoff.js';
-import { MemoryDeliveryQueue } from '../../src/delivery/memory-queue.js';
-import { PermanentDeliveryError, type DeliveryHandler } from '../../src/delivery/types.js';
+import { backoffMs } from '../../src/queue/backoff.js';
+import { MemoryDeliveryQueue } from '../../src/queue/memory-queue.js';
+import { PermanentDeliveryError, type DeliveryHandler } from '../../src/queue/types.js';
 import { waitFor } from '../helpers/mock-control.js';
 
 /** The queue's rules on their own, with the in-process implementation and handlers that record calls. */

@@ -12,7 +12,7 @@ export type ReservationDto = z.infer<typeof ReservationDto>;
 
 /** The body of `POST /reservations`. */
 export interface NewReservationInput {
-  /** The order the units are held for (see src/writes/keys.ts for what checkout sends). */
+  /** The order the units are held for (see src/checkout/keys.ts for what checkout sends). */
   readonly orderId: string;
   readonly items: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>;
 }

@@ -1,4 +1,4 @@
-import { boundedCount } from '../../arguments.js';
+import { boundedCount } from '../../graphql/arguments.js';
 import { MAX_REVIEWS_PER_PRODUCT } from '../../backends/reviews/client.js';
 import type { ProductResolvers } from './../types.generated.js';
 

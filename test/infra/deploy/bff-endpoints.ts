@@ -2,8 +2,8 @@
 // a probe or a load balancer's check that names a path the code does not serve would take every
 // instance out of rotation, and no schema would notice.
 import { loadConfig, SERVICE_NAMES } from '../../../src/config.js';
-import { createLogger } from '../../../src/logger.js';
-import { createServer } from '../../../src/server.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { createServer } from '../../../src/server/server.js';
 
 /** Status of a GET on each path; the backends point at a closed port, so /ready answers "not ready" quickly. */
 export async function bffStatuses(paths: readonly string[]): Promise<Record<string, number>> {

@@ -1,8 +1,8 @@
-import type { CheckoutRequest } from '../../../writes/index.js';
+import type { CheckoutRequest } from '../../../checkout/index.js';
 import type { MutationResolvers } from './../../types.generated.js';
 
 /**
- * The saga lives in src/writes/place-order.ts and takes plain values: this maps the GraphQL
+ * The saga lives in src/checkout/place-order.ts and takes plain values: this maps the GraphQL
  * context into them. A failed checkout is data (`error`), not a GraphQL error.
  */
 export const placeOrder: NonNullable<MutationResolvers['placeOrder']> = (_parent, { input }, ctx) => {

@@ -1,4 +1,4 @@
-import { boundedCount } from '../../../arguments.js';
+import { boundedCount } from '../../../graphql/arguments.js';
 import type { QueryResolvers } from './../../types.generated.js';
 
 /** The catalog's own page size limit. */

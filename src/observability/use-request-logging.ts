@@ -2,7 +2,7 @@ import { GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { BackendError } from '../backends/errors.js';
-import { isAbort } from '../yoga-logger.js';
+import { isAbort } from './yoga-logger.js';
 import { requestStateOf } from '../observability/request-state.js';
 
 /**

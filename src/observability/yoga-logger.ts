@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { YogaLogger } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { BackendError } from './backends/errors.js';
+import { BackendError } from '../backends/errors.js';
 
 /** A caller who hung up: its cancelled work is expected, not an error of ours. */
 export function isAbort(error: unknown): boolean {

@@ -1,7 +1,7 @@
 import { CircuitState } from 'cockatiel';
 import type { Redis } from 'ioredis';
-import type { BackendTransports } from './backends/index.js';
-import { SERVICE_NAMES, type ServiceName } from './config.js';
+import type { BackendTransports } from '../backends/index.js';
+import { SERVICE_NAMES, type ServiceName } from '../config.js';
 
 /**
  * What `/ready` and `bff_backend_up` are made of. Two questions, kept apart on purpose:

@@ -2,9 +2,9 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { GraphQLError, ValidationRule } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { maskErrorForClients, originalOfMasked } from '../mask-error.js';
-import { isAbort } from '../yoga-logger.js';
-import { requestIdOf } from './use-request-id.js';
+import { maskErrorForClients, originalOfMasked } from '../errors/mask-error.js';
+import { isAbort } from '../observability/yoga-logger.js';
+import { requestIdOf } from '../observability/use-request-id.js';
 
 export interface IncrementalDeliveryOptions {
   /** Where a deferred field's unexpected error is logged in full (the client sees it masked). */

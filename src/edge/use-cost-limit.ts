@@ -46,7 +46,7 @@ export type FieldSource =
 
 /**
  * Which field is fed by which backend, and how: read off the resolvers (src/schema/resolvers)
- * and src/loaders.ts. A field not listed reads what its parent already holds and costs 0. Kept
+ * and src/graphql/loaders.ts. A field not listed reads what its parent already holds and costs 0. Kept
  * as data so that a new backend-fed field is one line here, next to the others it batches with.
  */
 export const BFF_FIELD_SOURCES: Readonly<Record<string, readonly FieldSource[]>> = {

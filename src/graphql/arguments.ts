@@ -1,4 +1,4 @@
-import { listSizeOutOfRange } from './errors/public-errors.js';
+import { listSizeOutOfRange } from '../errors/public-errors.js';
 
 /**
  * Checks a list-size argument such as `first`: a count from 0 to `max`. Out of range is the

@@ -1,15 +1,15 @@
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { createBackendClients, type BackendClients, type BackendTransports } from './backends/index.js';
-import { createRequestScope } from './backends/scope.js';
-import { answerCacheabilityOf } from './edge/answer-cacheability.js';
-import type { Config } from './config.js';
+import { createBackendClients, type BackendClients, type BackendTransports } from '../backends/index.js';
+import { createRequestScope } from '../backends/scope.js';
+import { answerCacheabilityOf } from '../edge/answer-cacheability.js';
+import type { Config } from '../config.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import { FetchPlan } from './backends/fetch-plan.js';
-import { requestStateOf } from './observability/request-state.js';
-import { operationTraceOf } from './observability/tracing.js';
-import type { BffMetrics } from './observability/metrics.js';
-import type { Writes } from './writes/index.js';
+import { FetchPlan } from '../backends/fetch-plan.js';
+import { requestStateOf } from '../observability/request-state.js';
+import { operationTraceOf } from '../observability/tracing.js';
+import type { BffMetrics } from '../observability/metrics.js';
+import type { Writes } from '../checkout/index.js';
 
 /** A client may ask for less time than the default budget (never more) with this header. */
 export const REQUEST_TIMEOUT_HEADER = 'x-request-timeout-ms';

@@ -5,7 +5,7 @@ import { BackendError } from '../backends/errors.js';
 import { BoundedLabel, type BffMetrics } from '../observability/metrics.js';
 import { whenAnswered } from './whole-answer.js';
 import { requestStateOf } from '../observability/request-state.js';
-import { clusterMetricsView } from '../workers/metrics.js';
+import { clusterMetricsView } from './cluster-metrics.js';
 import { PublicCode } from '../errors/public-errors.js';
 
 export interface MetricsOptions {

@@ -1,31 +1,31 @@
 import { createSchema, createYoga, useExecutionCancellation } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { createSharedCache } from './backends/cache/redis-store.js';
-import { closeBackendTransports, createBackendTransports } from './backends/index.js';
-import type { Config } from './config.js';
-import { contextFactory, type Context, type RequestContext } from './context.js';
-import { DEFAULT_QUERY } from './default-query.js';
-import { edgeOptions } from './edge/index.js';
-import { maskErrorForClients } from './mask-error.js';
-import { yogaLogger } from './yoga-logger.js';
-import { backendObservers } from './observability/backend-observer.js';
-import { BffMetrics } from './observability/metrics.js';
-import { activeTracer } from './observability/tracing.js';
-import { renderOfflineGraphiQL, useOfflineGraphiQL } from './plugins/use-offline-graphiql.js';
-import { useDeliveryAdmin } from './plugins/use-delivery-admin.js';
-import { useFetchPlan } from './plugins/use-fetch-plan.js';
-import { useCompression } from './plugins/use-compression.js';
-import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
-import { useJitExecution } from './plugins/use-jit-execution.js';
-import { useMetrics } from './plugins/use-metrics.js';
-import { useReadinessEndpoint } from './plugins/use-readiness-endpoint.js';
-import { useRequestId } from './plugins/use-request-id.js';
-import { useRequestLogging } from './plugins/use-request-logging.js';
-import { useTracing } from './plugins/use-tracing.js';
+import { createSharedCache } from '../backends/cache/redis-store.js';
+import { closeBackendTransports, createBackendTransports } from '../backends/index.js';
+import type { Config } from '../config.js';
+import { contextFactory, type Context, type RequestContext } from '../graphql/context.js';
+import { DEFAULT_QUERY } from '../graphiql/default-query.js';
+import { edgeOptions } from '../edge/index.js';
+import { maskErrorForClients } from '../errors/mask-error.js';
+import { yogaLogger } from '../observability/yoga-logger.js';
+import { backendObservers } from '../observability/backend-observer.js';
+import { BffMetrics } from '../observability/metrics.js';
+import { activeTracer } from '../observability/tracing.js';
+import { renderOfflineGraphiQL, useOfflineGraphiQL } from '../graphiql/use-offline-graphiql.js';
+import { useDeliveryAdmin } from '../queue/use-delivery-admin.js';
+import { useFetchPlan } from '../graphql/use-fetch-plan.js';
+import { useCompression } from '../edge/use-compression.js';
+import { useIncrementalDelivery } from '../execution/use-incremental-delivery.js';
+import { useJitExecution } from '../execution/use-jit-execution.js';
+import { useMetrics } from '../observability/use-metrics.js';
+import { useReadinessEndpoint } from './use-readiness-endpoint.js';
+import { useRequestId } from '../observability/use-request-id.js';
+import { useRequestLogging } from '../observability/use-request-logging.js';
+import { useTracing } from '../observability/use-tracing.js';
 import { BackendHealth, Readiness } from './readiness.js';
-import { resolvers } from './schema/resolvers.generated.js';
-import { typeDefs } from './schema/typeDefs.generated.js';
-import { createWrites } from './writes/index.js';
+import { resolvers } from '../schema/resolvers.generated.js';
+import { typeDefs } from '../schema/typeDefs.generated.js';
+import { createWrites } from '../checkout/index.js';
 
 export interface ServerDeps {
   config: Config;
@@ -44,7 +44,7 @@ export function createServer({ config, logger }: ServerDeps) {
   const sharedCache = createSharedCache(config, logger);
   const transports = createBackendTransports(config, logger, backendObservers(metrics), sharedCache?.store);
   metrics?.watchBackends(transports, config);
-  // The mutations' side, with the delivery queue's worker (src/writes, src/delivery).
+  // The mutations' side, with the delivery queue's worker (src/checkout, src/queue).
   const writes = createWrites(config, transports, logger);
   // Backends' health goes to metrics and /ready?verbose; /ready's status is this instance's own.
   const health = new BackendHealth(transports, { intervalMs: config.health.probeIntervalMs, timeoutMs: config.health.probeTimeoutMs });

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { DeliveryQueue } from '../delivery/index.js';
+import type { DeliveryQueue } from './index.js';
 
 export interface DeliveryAdminOptions {
   /** The bearer token operators send (`ADMIN_TOKEN`); the plugin is not installed without one. */

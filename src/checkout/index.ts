@@ -2,9 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { BackendTransports } from '../backends/index.js';
 import type { Config } from '../config.js';
-import { createDeliveryQueue, type DeliveryQueue } from '../delivery/index.js';
+import { createDeliveryQueue, type DeliveryQueue } from '../queue/index.js';
 import { connectRedis } from '../redis.js';
-import { auditLogger, checkoutHandlers } from './deliveries.js';
+import { auditLogger, checkoutHandlers } from './follow-up-jobs.js';
 import { MemoryLedger, RedisLedger, type CheckoutLedger } from './ledger.js';
 import type { PlaceOrderResult } from './outcome.js';
 import { Checkout, type CheckoutRequest } from './place-order.js';
@@ -18,7 +18,7 @@ export type { PlaceOrderRequest } from './validate.js';
 export interface Writes {
   readonly queue: DeliveryQueue;
   readonly ledger: CheckoutLedger;
-  /** The Redis connection of the records and the durable queue, when there is one: the instance is not ready without it (src/readiness.ts). */
+  /** The Redis connection of the records and the durable queue, when there is one: the instance is not ready without it (src/server/readiness.ts). */
   readonly redis: Redis | undefined;
   placeOrder(request: CheckoutRequest, input: PlaceOrderRequest): Promise<PlaceOrderResult>;
   /** Closes the queue (see DeliveryQueue.close), then Redis. Call before the backend pools close: deliveries in progress need them. */

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { RequestContext } from '../context.js';
+import type { RequestContext } from './context.js';
 
 /**
  * Development aid: adds `extensions.fetchPlan` to each result, listing the backend calls the

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { createBackendClients, type BackendTransports } from '../backends/index.js';
 import type { NotificationInput } from '../backends/notifications/client.js';
 import { createRequestScope } from '../backends/scope.js';
-import { PermanentDeliveryError, type DeliveryAttempt, type DeliveryHandlers } from '../delivery/index.js';
+import { PermanentDeliveryError, type DeliveryAttempt, type DeliveryHandlers } from '../queue/index.js';
 import { failureKind, type CheckoutStep, type PlaceOrderErrorCode } from './outcome.js';
 import { undoOrder, undoReservation, type UndoOrder, type UndoReservation } from './undo.js';
 import type { OrderLine } from './validate.js';

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config } from '../config.js';
 
 /**
  * pino: JSON lines in production (cheap, parseable), pretty lines in development on a

@@ -5,7 +5,7 @@ import { connectRedis } from '../redis.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { clientKey } from '../edge/client-key.js';
 import { rateLimited } from '../errors/public-errors.js';
-import { requestIdOf } from './use-request-id.js';
+import { requestIdOf } from '../observability/use-request-id.js';
 
 export interface RateLimitOptions {
   /** Requests one client may send per window. @default 600 */

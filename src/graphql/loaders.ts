@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
 import { groupedIndex, uniqueIndex, type AnswerIndex } from './answer-index.js';
 import { LoaderBatchWindow, type BatchSchedule } from './loader-batch-window.js';
-import type { BackendClients } from './backends/index.js';
-import type { BulkAnswer } from './backends/bulk-answer.js';
-import type { Config, ServiceName } from './config.js';
-import type { ProductDto } from './backends/catalog/client.js';
-import type { StockDto } from './backends/inventory/client.js';
-import type { OrderDto } from './backends/orders/client.js';
-import { MAX_REVIEWS_PER_PRODUCT, type ReviewDto } from './backends/reviews/client.js';
-import type { UserDto } from './backends/users/client.js';
+import type { BackendClients } from '../backends/index.js';
+import type { BulkAnswer } from '../backends/bulk-answer.js';
+import type { Config, ServiceName } from '../config.js';
+import type { ProductDto } from '../backends/catalog/client.js';
+import type { StockDto } from '../backends/inventory/client.js';
+import type { OrderDto } from '../backends/orders/client.js';
+import { MAX_REVIEWS_PER_PRODUCT, type ReviewDto } from '../backends/reviews/client.js';
+import type { UserDto } from '../backends/users/client.js';
 
 /**
  * Builds a loader over a bulk endpoint. The batch function maps results by key, never by

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
-import { BackendError } from './backends/errors.js';
-import { backendFailure } from './errors/public-errors.js';
+import { BackendError } from '../backends/errors.js';
+import { backendFailure } from './public-errors.js';
 
 /**
  * Yoga's error mask, taught one more thing: a BackendError becomes its public form (stable

@@ -1,4 +1,4 @@
-import type { InFlightCalls } from './backends/in-flight.js';
+import type { InFlightCalls } from '../backends/in-flight.js';
 
 /** DataLoader's `batchScheduleFn`: called when a batch opens, with the function that sends it. */
 export type BatchSchedule = (dispatch: () => void) => void;
