@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { REQUEST_TIMEOUT_HEADER } from '../graphql/context.js';
+import { REQUEST_TIMEOUT_HEADER } from './request-budget.js';
 import { useCacheControl } from './use-cache-control.js';
 import { useCostLimit } from './use-cost-limit.js';
 import { corsOptions, useCorsPolicy } from './use-cors-policy.js';

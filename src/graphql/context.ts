@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createBackendClients, type BackendClients, type BackendTransports } from '../backends/index.js';
 import { createRequestScope } from '../backends/scope.js';
 import { answerCacheabilityOf } from '../edge/answer-cacheability.js';
+import { requestBudgetMs } from '../edge/request-budget.js';
 import type { Config } from '../config.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import { FetchPlan } from '../backends/fetch-plan.js';
@@ -10,14 +11,6 @@ import { requestStateOf } from '../observability/request-state.js';
 import { operationTraceOf } from '../observability/tracing.js';
 import type { BffMetrics } from '../observability/metrics.js';
 import type { Writes } from '../checkout/index.js';
-
-/** A client may ask for less time than the default budget (never more) with this header. */
-export const REQUEST_TIMEOUT_HEADER = 'x-request-timeout-ms';
-
-function requestBudgetMs(request: Request, defaultMs: number): number {
-  const asked = Number(request.headers.get(REQUEST_TIMEOUT_HEADER));
-  return Number.isFinite(asked) && asked > 0 ? Math.min(asked, defaultMs) : defaultMs;
-}
 
 /** What the BFF adds to yoga's context for each request. */
 export interface RequestContext {
