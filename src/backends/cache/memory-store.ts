@@ -11,6 +11,8 @@ export interface MemoryStoreOptions<V> {
 }
 
 /** A bounded in-process store (lru-cache: entries by count and size, each with its own TTL). */
+// lru-cache's own bound: a value may be anything but null or undefined (it uses undefined for a miss).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export class MemoryStore<V extends {}> implements CacheStore<V> {
   private readonly lru: LRUCache<string, V>;
 
