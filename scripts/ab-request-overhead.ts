@@ -45,25 +45,26 @@ const INIT = {
 
 async function build(label: string, root: string) {
   const load = (path: string) => import(pathToFileURL(`${root}/src/${path}`).href);
-  const [config, logger, context, backends, mask, yogaLog, metrics, requestId, requestLogging, useMetrics, errorLog] = await Promise.all(
+  const [config, logger, context, backends, mask, yogaLog, metrics, requestId, requestLogging, useMetrics, errorLog, observers] = await Promise.all(
     [
       'config.ts',
-      'logger.ts',
-      'context.ts',
+      'observability/logger.ts',
+      'graphql/context.ts',
       'backends/index.ts',
-      'mask-error.ts',
-      'yoga-logger.ts',
+      'edge/mask-error.ts',
+      'observability/yoga-logger.ts',
       'observability/metrics.ts',
       'observability/use-request-id.ts',
       'observability/use-request-logging.ts',
       'observability/use-metrics.ts',
       'observability/use-error-log.ts',
+      'observability/backend-observer.ts',
     ].map(load),
   );
   const cfg = config.loadConfig(env);
   const log = logger.createLogger(cfg);
   const bffMetrics = new metrics.BffMetrics();
-  const transports = backends.createBackendTransports(cfg, log, bffMetrics);
+  const transports = backends.createBackendTransports(cfg, log, observers.backendObservers(bffMetrics));
   const yoga = createYoga({
     schema: createSchema({ typeDefs: 'type Query { ok: Boolean }', resolvers: { Query: { ok: () => true } } }),
     context: context.contextFactory(cfg, transports, log, {}, bffMetrics),

@@ -4,7 +4,7 @@
  * (deepest: 8 levels; costliest: 1,440, a 100-product listing 660), a hostile one does not.
  */
 import { z } from 'zod';
-import { readTrustedDocuments } from '../edge/trusted-documents.js';
+import { readTrustedDocuments } from './trusted-documents.js';
 import { crossProblem, envSection, whenValid, type Deployment } from './section.js';
 import { flag, headerNames, integer, origins, proxyHops, text } from './variables.js';
 

@@ -1,6 +1,6 @@
 import { defaultExtractPersistedOperationId, usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import { readTrustedDocuments } from '../edge/trusted-documents.js';
+import { readTrustedDocuments } from '../config/trusted-documents.js';
 import { trustedDocumentNotInList, trustedDocumentOnly, trustedDocumentUnnamed } from '../errors/public-errors.js';
 
 export interface TrustedDocumentsOptions {

@@ -2,7 +2,8 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import type { GraphQLError, ValidationRule } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { maskErrorForClients, originalOfMasked } from '../errors/mask-error.js';
+import { maskErrorForClients } from '../edge/mask-error.js';
+import { originalOfMasked } from '../errors/masked-original.js';
 import { isAbort } from '../observability/yoga-logger.js';
 import { requestIdOf } from '../observability/use-request-id.js';
 

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { originalOfMasked } from '../errors/mask-error.js';
+import { originalOfMasked } from '../errors/masked-original.js';
 import { requestIdOf } from '../observability/request-state.js';
 
 /**

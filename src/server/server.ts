@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { contextFactory, type Context, type RequestContext } from '../graphql/context.js';
 import { DEFAULT_QUERY } from '../graphiql/default-query.js';
 import { edgeOptions } from '../edge/index.js';
-import { maskErrorForClients } from '../errors/mask-error.js';
+import { maskErrorForClients } from '../edge/mask-error.js';
 import { yogaLogger } from '../observability/yoga-logger.js';
 import { backendObservers } from '../observability/backend-observer.js';
 import { BffMetrics } from '../observability/metrics.js';

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockBackends, type MockBackends } from '../../mocks/index.js';
 import { loadConfig, SERVICE_NAMES, type ServiceName } from '../../src/config.js';
-import { maskErrorForClients } from '../../src/errors/mask-error.js';
+import { maskErrorForClients } from '../../src/edge/mask-error.js';
 import { useErrorLog } from '../../src/observability/use-error-log.js';
 import { useRequestId } from '../../src/observability/use-request-id.js';
 import { createServer, type BffServer } from '../../src/server/server.js';

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { BackendError } from '../backends/errors.js';
-import { backendFailure } from './public-errors.js';
+import { backendFailure } from '../errors/public-errors.js';
+import { rememberMaskedOriginal } from '../errors/masked-original.js';
 
 /**
  * Yoga's error mask, taught one more thing: a BackendError becomes its public form (stable
@@ -19,7 +20,7 @@ export function maskErrorForClients(error: unknown, message: string): Error {
   const yogaMasked = yogaMaskError(error, message, false);
   const masked = withoutInternals(yogaMasked);
   // Remember what was hidden (an unexpected error, not a client's mistake) for the log line.
-  if (yogaMasked !== error && error instanceof Error) Object.defineProperty(masked, MASKED_ORIGINAL, { value: error });
+  if (yogaMasked !== error && error instanceof Error) rememberMaskedOriginal(masked, error);
   return masked;
 }
 
@@ -35,16 +36,4 @@ function withoutInternals(error: Error): Error {
   if (!(error instanceof GraphQLError) || !INTERNAL_EXTENSIONS.some((key) => key in error.extensions)) return error;
   const extensions = Object.fromEntries(Object.entries(error.extensions).filter(([key]) => !INTERNAL_EXTENSIONS.includes(key)));
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
-}
-
-/**
- * The error a masked one replaced, kept on the masked error itself: under a symbol and not
- * enumerable, so it is never serialized (GraphQLError's toJSON lists message, locations, path
- * and extensions only, and a spread or JSON.stringify skips it too).
- */
-const MASKED_ORIGINAL = Symbol('bff.maskedOriginal');
-
-/** The error a masked one replaced, for the server's log (the client never sees it). */
-export function originalOfMasked(masked: unknown): Error | undefined {
-  return masked instanceof Error ? (masked as Error & { [MASKED_ORIGINAL]?: Error })[MASKED_ORIGINAL] : undefined;
 }
