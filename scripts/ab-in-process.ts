@@ -67,7 +67,11 @@ const env = {
 
 async function build(label: string, root: string): Promise<Built> {
   const load = (path: string) => import(pathToFileURL(`${root}/src/${path}`).href);
-  const [{ loadConfig }, { createLogger }, { createServer }] = await Promise.all([load('config.ts'), load('observability/logger.ts'), load('server/server.ts')]);
+  const [{ loadConfig }, { createLogger }, { createServer }] = await Promise.all([
+    load('config.ts'),
+    load('observability/logger.ts'),
+    load('server/server.ts'),
+  ]);
   const config = loadConfig(env);
   const server = createServer({ config, logger: createLogger(config) });
   return { label, fetch: (url, init) => server.yoga.fetch(url, init), close: () => server.close(true) };
