@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError } from '../../src/backends/errors.js';
 import type { BackendConfig } from '../../src/config.js';
+import { plainBackendConfig } from '../helpers/backend-config.js';
 import { BackendHttp, type RequestScope } from '../../src/backends/http.js';
 import { checkWith } from '../../src/backends/shape.js';
 
@@ -27,26 +28,7 @@ let http: BackendHttp;
 const scope: RequestScope = { signal: new AbortController().signal, deadline: performance.now() + 600_000, requestId: 'test' };
 const check = checkWith(z.object({ id: z.string(), name: z.string() }));
 /** One attempt, no policy in the way: these tests are about the transport's error mapping. */
-const backendConfig = (url: string): BackendConfig => ({
-  url,
-  timeoutMs: 1000,
-  concurrency: 4,
-  queue: 10,
-  retries: 0,
-  retryBaseMs: 10,
-  retryBudgetPercent: 20,
-  retryBudgetMin: 3,
-  breakerThreshold: 100,
-  breakerFailurePercent: 50,
-  breakerWindowMs: 10_000,
-  breakerHalfOpenMs: 1000,
-  rateLimitRps: 0,
-  cache: false,
-  cacheShared: false,
-  dedupe: false,
-  batchWindowMs: -1,
-  maxBatchSize: 100,
-});
+const backendConfig = (url: string): BackendConfig => plainBackendConfig(url);
 
 beforeAll(async () => {
   server = createServer((req, res) => routes[req.url!.split('?')[0]!]?.(res) ?? res.writeHead(404).end());

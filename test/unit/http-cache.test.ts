@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BackendConfig } from '../../src/config.js';
+import { plainBackendConfig } from '../helpers/backend-config.js';
 import { BackendHttp, type RequestScope } from '../../src/backends/http.js';
 
 /**
@@ -32,26 +33,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 let server: Server;
 let url: string;
 const scope: RequestScope = { deadline: performance.now() + 600_000, requestId: 'test' };
-const config = (origin: string): BackendConfig => ({
-  url: origin,
-  timeoutMs: 1000,
-  concurrency: 4,
-  queue: 10,
-  retries: 0,
-  retryBaseMs: 10,
-  retryBudgetPercent: 20,
-  retryBudgetMin: 3,
-  breakerThreshold: 100,
-  breakerFailurePercent: 50,
-  breakerWindowMs: 10_000,
-  breakerHalfOpenMs: 1000,
-  rateLimitRps: 0,
-  cache: true,
-  cacheShared: false,
-  dedupe: false,
-  batchWindowMs: -1,
-  maxBatchSize: 100,
-});
+const config = (origin: string): BackendConfig => plainBackendConfig(origin, { cache: true });
 /** A check that counts its runs (each one a zod parse in real clients). */
 function countingCheck() {
   const check = (body: unknown) => {
