@@ -1,5 +1,6 @@
 import type { ServiceName } from '../config.js';
 import { BackendError } from './errors.js';
+import type { BulkItems } from './request.js';
 import { InvalidItem } from './shape.js';
 import { PublicCode } from '../errors/public-errors.js';
 
@@ -14,6 +15,11 @@ export interface ItemFailure {
 export interface BulkAnswer<V> {
   readonly items: readonly V[];
   readonly failures: readonly ItemFailure[];
+  /** Until when the HTTP cache holds this answer fresh (Sent.reusableUntil); 0 when it does not, or when an item was bad. */
+  readonly reusableUntil: number;
+  /** Who answered, and where: what a reuse of the answer is reported as. */
+  readonly service: ServiceName;
+  readonly path: string;
 }
 
 /** What is logged of a bad item: where it was and what rule it broke, never its content. */
@@ -47,13 +53,14 @@ export function bulkAnswer<V>(
   service: ServiceName,
   path: string,
   asked: readonly string[],
-  checked: ReadonlyArray<V | InvalidItem>,
+  answer: BulkItems<V | InvalidItem>,
   report: InvalidItemReport | undefined,
 ): BulkAnswer<V> {
+  const checked = answer.items;
   // The common case costs one scan per answer and no copy.
   if (allGood.has(checked) || !checked.some((item) => item instanceof InvalidItem)) {
     allGood.add(checked);
-    return { items: checked as readonly V[], failures: NO_FAILURES };
+    return { items: checked as readonly V[], failures: NO_FAILURES, reusableUntil: answer.reusableUntil, service, path };
   }
   const wanted = new Set(asked);
   const items: V[] = [];
@@ -68,5 +75,6 @@ export function bulkAnswer<V>(
     const error = new BackendError(service, PublicCode.BACKEND_BAD_RESPONSE, `${path} sent an item outside the contract, ${item.field}: ${item.problem}`);
     failures.push({ key: item.key, error });
   }
-  return { items, failures };
+  // Not reusable: what a bad item's key gets is this request's failure, not a fact to repeat.
+  return { items, failures, reusableUntil: 0, service, path };
 }

@@ -8,7 +8,7 @@ import type { CacheStore } from './cache/store.js';
 import { UNOBSERVED, type CallObserver } from './events.js';
 import { compose, type Answer, type Handler } from './pipeline.js';
 import { trafficPolicy } from './policy.js';
-import { pathAndQuery, type BackendRequest, type ShapeCheck } from './request.js';
+import { pathAndQuery, type BackendRequest, type BulkItems, type ShapeCheck } from './request.js';
 import { Coalescer } from './resilience/coalescer.js';
 import { RateLimiter } from './resilience/rate-limiter.js';
 import { RetryBudget } from './resilience/retry-budget.js';
@@ -17,11 +17,13 @@ import { deadlineOf, type RequestScope } from './scope.js';
 import { createBreaker } from './steps/circuit-breaker.js';
 import { transport } from './transport.js';
 
-export type { BackendRequest, QueryValue, ShapeCheck } from './request.js';
+export type { BackendRequest, BulkItems, QueryValue, ShapeCheck } from './request.js';
 export type { RequestScope } from './scope.js';
 
 /** Backends answer small JSON documents; anything larger than this is a fault, not data. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+const NO_ITEMS: readonly never[] = Object.freeze([]);
 
 export interface BackendHttpOptions {
   /** Where every call is reported (observability's BackendObserver). @default none */
@@ -49,6 +51,7 @@ export class BackendHttp {
   private readonly retryBudget: RetryBudget;
   private readonly shared: SharedCalls<Answer> | undefined;
   private readonly handle: Handler;
+  private readonly observer: CallObserver;
 
   constructor(
     readonly service: ServiceName,
@@ -82,6 +85,7 @@ export class BackendHttp {
     );
     this.bulkhead = bulkhead(config.concurrency, config.queue);
     this.bulkhead.onReject(() => logger.warn({ concurrency: config.concurrency, queue: config.queue }, 'bulkhead full: call rejected'));
+    this.observer = observer;
     this.retryBudget = new RetryBudget(config.retryBudgetPercent, config.retryBudgetMin);
     this.shared = config.dedupe ? new SharedCalls<Answer>() : undefined;
     const steps = trafficPolicy({
@@ -106,7 +110,11 @@ export class BackendHttp {
    * may be merged with other requests' (see the coalescing step), so the answer can hold more
    * items than asked for; callers map by key. Never for credential-bearing calls.
    */
-  async items<V>(scope: RequestScope, request: BackendRequest & { idsParam: string; ids: readonly string[] }, check: ShapeCheck<{ items: V[] }>): Promise<V[]> {
+  async items<V>(
+    scope: RequestScope,
+    request: BackendRequest & { idsParam: string; ids: readonly string[] },
+    check: ShapeCheck<{ items: V[] }>,
+  ): Promise<BulkItems<V>> {
     const { idsParam, ids, ...rest } = request;
     const bulk = { ...rest, query: { ...rest.query, [idsParam]: ids } };
     const answer = await this.handle({
@@ -118,7 +126,7 @@ export class BackendHttp {
       deadline: deadlineOf(scope),
       events: UNOBSERVED,
     });
-    return (answer.value as { items: V[] } | null)?.items ?? [];
+    return { items: (answer.value as { items: V[] } | null)?.items ?? NO_ITEMS, reusableUntil: answer.reusableUntil ?? 0 };
   }
 
   /**
@@ -128,6 +136,18 @@ export class BackendHttp {
   async json<T>(scope: RequestScope, request: BackendRequest, check: ShapeCheck<T>): Promise<T | null> {
     const answer = await this.handle({ request, url: pathAndQuery(request), check, scope, deadline: deadlineOf(scope), events: UNOBSERVED });
     return answer.value as T | null;
+  }
+
+  /**
+   * Reports keys a request took from this backend's fresh bulk answers without a call (see
+   * src/graphql/fresh-items.ts) as what the HTTP cache's hit of their batch would have been: one
+   * cached call to `path` with that many ids (fetch plan, call metrics, span), answered with
+   * `freshForSeconds` of freshness left (what the response's Cache-Control is judged by).
+   */
+  reused(scope: RequestScope, path: string, ids: number, freshForSeconds: number): void {
+    this.observer.begin(scope, { path }, ids).succeeded(true);
+    scope.freshness?.began();
+    scope.freshness?.answered(freshForSeconds);
   }
 
   /** Whether the backend answers its `/health` within `timeoutMs`; for the readiness check. */

@@ -1,4 +1,4 @@
-import type { BackendHttp, BackendRequest, RequestScope, ShapeCheck } from './http.js';
+import type { BackendHttp, BackendRequest, BulkItems, RequestScope, ShapeCheck } from './http.js';
 
 /** What a backend client needs of the HTTP client: its two ways of calling. */
 export type BackendCalls = Pick<BackendHttp, 'items' | 'json'>;
@@ -35,7 +35,11 @@ export class CountedCalls implements BackendCalls {
     private readonly calls: InFlightCalls,
   ) {}
 
-  items<V>(scope: RequestScope, request: BackendRequest & { idsParam: string; ids: readonly string[] }, check: ShapeCheck<{ items: V[] }>): Promise<V[]> {
+  items<V>(
+    scope: RequestScope,
+    request: BackendRequest & { idsParam: string; ids: readonly string[] },
+    check: ShapeCheck<{ items: V[] }>,
+  ): Promise<BulkItems<V>> {
     return this.calls.track(this.http.items(scope, request, check));
   }
 

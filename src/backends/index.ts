@@ -117,6 +117,14 @@ export class BackendClients {
     return new BackendClients(this.transports, detachedScope(this.scope), this.logger);
   }
 
+  /**
+   * Keys this request took from `service`'s fresh bulk answers at `path` without a call (the
+   * loaders' FreshItems): reported as one cached call with that many ids (BackendHttp.reused).
+   */
+  reused(service: ServiceName, path: string, ids: number, freshForSeconds: number): void {
+    this.transports[service].reused(this.scope, path, ids, freshForSeconds);
+  }
+
   /** This request's calls in flight, for its loaders' batch window (src/graphql/loader-batch-window.ts). */
   get inFlight(): InFlightCalls {
     return (this.calls ??= new InFlightCalls());

@@ -29,6 +29,19 @@ export interface Sent<T> {
   text?: string;
   /** From the HTTP cache: how many more seconds the stored answer is fresh for a shared cache. */
   freshForSeconds?: number;
+  /**
+   * From the HTTP cache: until when (`Date.now()` clock) it would answer this URL with this same
+   * value at once, so what the value says may be given again without asking (see
+   * src/graphql/fresh-items.ts). Set only for an answer it stored or served fresh under the
+   * shared-cache rules whose freshness no request header changes (no `Vary`); absent otherwise.
+   */
+  reusableUntil?: number;
+}
+
+/** A bulk lookup's answer: its items, and until when the HTTP cache holds them fresh (0: it does not). */
+export interface BulkItems<V> {
+  readonly items: readonly V[];
+  readonly reusableUntil: number;
 }
 
 /** `path?query` as sent: what the HTTP cache and dedupe key on. */

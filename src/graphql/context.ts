@@ -5,7 +5,7 @@ import { createRequestScope } from '../backends/scope.js';
 import { answerCacheabilityOf } from '../edge/answer-cacheability.js';
 import { requestBudgetMs } from '../edge/request-budget.js';
 import type { Config } from '../config.js';
-import { createLoaders, type Loaders } from './loaders.js';
+import { createLoaders, FreshItemStores, type Loaders } from './loaders.js';
 import { FetchPlan } from '../backends/fetch-plan.js';
 import { requestStateOf } from '../observability/request-state.js';
 import { operationTraceOf } from '../observability/tracing.js';
@@ -42,6 +42,8 @@ export function contextFactory(config: Config, transports: BackendTransports, lo
     },
   };
   const cdnCacheable = config.frontend.cdnMaxAgeS > 0;
+  // What the server's requests reuse of each other's fresh bulk answers (see FreshItems).
+  const fresh = new FreshItemStores();
   return (initial: YogaInitialContext): RequestContext => {
     const { request } = initial;
     const state = requestStateOf(request);
@@ -61,7 +63,7 @@ export function contextFactory(config: Config, transports: BackendTransports, lo
       deadline,
       plan,
       backends,
-      loaders: createLoaders(backends, config, metrics?.batchSizes),
+      loaders: createLoaders(backends, config, fresh, metrics?.batchSizes),
       writes,
     } as Omit<RequestContext, 'logger'> as RequestContext;
   };

@@ -28,11 +28,12 @@ describe('bulkAnswer', () => {
   const reported: InvalidItemDetails[] = [];
   const report = (details: InvalidItemDetails) => void reported.push(details);
 
-  it('with no bad item, hands the checked array on as it is', () => {
+  it('with no bad item, hands the checked array on as it is, as reusable as the HTTP cache said', () => {
     const checked = [{ productId: '1', available: 3 }];
-    const answer = bulkAnswer('inventory', '/stock', ['1'], checked, report);
+    const answer = bulkAnswer('inventory', '/stock', ['1'], { items: checked, reusableUntil: 1234 }, report);
     expect(answer.items).toBe(checked);
     expect(answer.failures).toEqual([]);
+    expect(answer).toMatchObject({ reusableUntil: 1234, service: 'inventory', path: '/stock' });
   });
 
   it("fails each bad item's key with BACKEND_BAD_RESPONSE, and reports only what this request asked for", () => {
@@ -46,9 +47,11 @@ describe('bulkAnswer', () => {
         { productId: '', available: 1 },
       ],
     });
-    const answer = bulkAnswer('inventory', '/stock', ['1', '2', '3'], items, report);
+    const answer = bulkAnswer('inventory', '/stock', ['1', '2', '3'], { items, reusableUntil: Date.now() + 60_000 }, report);
     expect(answer.items).toEqual([{ productId: '1', available: 3 }]);
     expect(answer.failures.map((f) => f.key)).toEqual(['2', undefined]);
+    // What a bad item's key got is this request's failure, not an answer to give again.
+    expect(answer.reusableUntil).toBe(0);
     for (const { error } of answer.failures) {
       expect(error).toBeInstanceOf(BackendError);
       expect(error).toMatchObject({ code: 'BACKEND_BAD_RESPONSE', service: 'inventory' });

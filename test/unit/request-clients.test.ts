@@ -14,7 +14,7 @@ function recordingTransports() {
   const pool = (service: ServiceName) => ({
     items: async (scope: RequestScope) => {
       scopes[service] = scope;
-      return [];
+      return { items: [], reusableUntil: 0 };
     },
     json: async (scope: RequestScope) => {
       scopes[service] = scope;

@@ -22,7 +22,15 @@ export interface LocalEntry {
   readonly size: number;
   /** The body itself, kept only with a shared store (to refresh it there after a 304). */
   readonly body?: string;
+  /**
+   * Until when this instance answers with it at once: `freshUntil`, or sooner when a shared
+   * store bounds how long an entry stays in memory; 0 with `freshUntil` 0. See Sent.reusableUntil.
+   */
+  readonly reusableUntil: number;
 }
+
+/** An entry as made, before it is kept (keeping decides how long it is reusable). */
+type NewEntry = Omit<LocalEntry, 'reusableUntil'>;
 
 /** In a store shared by every instance: what it takes to check the value again elsewhere. */
 export interface SharedEntry {
@@ -100,7 +108,13 @@ export class HttpCache {
 
   /** A stored entry answers the call as it is: the same (frozen) value for every hit. */
   static answer(entry: LocalEntry): Answer {
-    return { value: entry.value, cached: true, status: entry.status, freshForSeconds: Math.max(0, entry.policy.timeToLive() / 1000) };
+    return {
+      value: entry.value,
+      cached: true,
+      status: entry.status,
+      freshForSeconds: Math.max(0, entry.policy.timeToLive() / 1000),
+      reusableUntil: entry.reusableUntil,
+    };
   }
 
   /** Stores what the backend answered, when the rules allow; returns the answer to give. */
@@ -114,7 +128,7 @@ export class HttpCache {
     }
     const value = this.options.freeze ? deepFreeze(answer.value) : answer.value;
     const body = answer.text ?? '';
-    this.keep(
+    const kept = this.keep(
       call,
       {
         policy,
@@ -128,17 +142,18 @@ export class HttpCache {
       keepMs,
     );
     if (this.options.shared && !request.headers.authorization) this.share(call.url, { policy: policy.toObject(), status: answer.status, body }, keepMs);
-    return answer;
+    return kept.reusableUntil > 0 ? { ...answer, reusableUntil: kept.reusableUntil } : answer;
   }
 
-  /** After a 304: the stored value stays, with the policy the revalidation gave. */
-  refresh(call: Call, entry: LocalEntry, policy: CachePolicy, request: CachePolicy.Request): void {
+  /** After a 304: the stored value stays, with the policy the revalidation gave; returns the entry kept. */
+  refresh(call: Call, entry: LocalEntry, policy: CachePolicy, request: CachePolicy.Request): LocalEntry {
     const headers = policy.responseHeaders();
     const keepMs = this.keepMs(policy, headers);
-    this.keep(call, { ...entry, policy, freshUntil: freshUntil(policy, headers) }, keepMs);
+    const kept = this.keep(call, { ...entry, policy, freshUntil: freshUntil(policy, headers) }, keepMs);
     if (this.options.shared && entry.body !== undefined && !request.headers.authorization) {
       this.share(call.url, { policy: policy.toObject(), status: entry.status, body: entry.body }, keepMs);
     }
+    return kept;
   }
 
   private keepMs(policy: CachePolicy, headers: Readonly<Record<string, unknown>>): number {
@@ -146,8 +161,11 @@ export class HttpCache {
     return headers.etag !== undefined || headers['last-modified'] !== undefined ? ttl + REVALIDATION_WINDOW_MS : ttl;
   }
 
-  private keep(call: Call, entry: LocalEntry, keepMs: number): void {
-    void this.options.local.set(call.url, entry, this.options.shared ? Math.min(keepMs, this.localTtlMs) : keepMs);
+  private keep(call: Call, made: NewEntry, keepMs: number): LocalEntry {
+    const inMemoryMs = this.options.shared ? Math.min(keepMs, this.localTtlMs) : keepMs;
+    const entry: LocalEntry = { ...made, reusableUntil: made.freshUntil > 0 ? Math.min(made.freshUntil, Date.now() + inMemoryMs) : 0 };
+    void this.options.local.set(call.url, entry, inMemoryMs);
+    return entry;
   }
 
   private share(url: string, entry: SharedEntry, keepMs: number): void {
@@ -167,7 +185,7 @@ export class HttpCache {
       return undefined; // stored by an instance with another idea of the shape: not an answer here
     }
     const policy = CachePolicy.fromObject(shared.policy);
-    const entry: LocalEntry = {
+    const made: NewEntry = {
       policy,
       freshUntil: freshUntil(policy, policy.responseHeaders()),
       check: call.check,
@@ -176,8 +194,7 @@ export class HttpCache {
       size: shared.body.length,
       body: shared.body,
     };
-    this.keep(call, entry, policy.timeToLive() + REVALIDATION_WINDOW_MS);
-    return entry;
+    return this.keep(call, made, policy.timeToLive() + REVALIDATION_WINDOW_MS);
   }
 
   private sharedKey(url: string): string {

@@ -49,7 +49,9 @@ export class OrdersClient {
   /** Orders of several customers in one call (≤ maxBatchSize ids). */
   async getByUsers(userIds: readonly string[]): Promise<BulkAnswer<OrderDto>> {
     const request = { path: '/orders', query: { userIds }, headers: this.credentials() };
-    return bulkAnswer('orders', request.path, userIds, (await this.http.json(this.scope, request, checkOrders))?.items ?? [], this.report);
+    // A customer's orders are theirs: never reused (see BulkAnswer.reusableUntil), whatever the headers said.
+    const items = (await this.http.json(this.scope, request, checkOrders))?.items ?? [];
+    return bulkAnswer('orders', request.path, userIds, { items, reusableUntil: 0 }, this.report);
   }
 
   /**

@@ -36,5 +36,7 @@ async function coalesced(coalescer: Coalescer, next: Handler, call: Call, param:
 function merged(answers: Answer[]): Answer {
   if (answers.length === 1) return answers[0]!;
   const items = answers.flatMap((answer) => (answer.value as { items?: unknown[] } | null)?.items ?? []);
-  return { value: { items }, cached: answers.every((answer) => answer.cached), status: 200 };
+  // As reusable as its least reusable chunk (0, not at all, if one is not).
+  const reusableUntil = Math.min(...answers.map((answer) => answer.reusableUntil ?? 0));
+  return { value: { items }, cached: answers.every((answer) => answer.cached), status: 200, ...(reusableUntil > 0 && { reusableUntil }) };
 }

@@ -26,8 +26,7 @@ export const httpCache =
     if (answer.status !== 304) return cache.fill(call, request, answer);
     const { policy, modified } = entry.policy.revalidatedPolicy(request, { status: 304, headers: answer.headers ?? {} });
     if (modified) return cache.fill(call, request, await next(call));
-    cache.refresh(call, entry, policy, request);
-    return HttpCache.answer(entry);
+    return HttpCache.answer(cache.refresh(call, entry, policy, request));
   };
 
 /** Only what makes the request conditional: the rest of the headers are the call's own. */

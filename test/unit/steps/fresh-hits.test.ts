@@ -33,7 +33,13 @@ describe('freshHits step', () => {
     const call = makeCall({ path: '/stock', query: { productIds: ['1'] } });
     const { calls, next } = recordingNext();
     const got = await freshHits(cacheWith(call, cacheable({ items: [{ productId: '1', available: 3 }] })))(next)(call);
-    expect(got).toEqual({ value: { items: [{ productId: '1', available: 3 }] }, cached: true, status: 200, freshForSeconds: expect.any(Number) });
+    expect(got).toEqual({
+      value: { items: [{ productId: '1', available: 3 }] },
+      cached: true,
+      status: 200,
+      freshForSeconds: expect.any(Number),
+      reusableUntil: expect.any(Number),
+    });
     expect(calls).toEqual([]);
   });
 

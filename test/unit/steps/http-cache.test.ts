@@ -37,8 +37,12 @@ describe('httpCache step', () => {
     const first = await step(call);
     const second = await step(call);
     expect(first).toMatchObject({ cached: false });
-    expect(second).toEqual({ value: { n: 1 }, cached: true, status: 200, freshForSeconds: expect.any(Number) });
+    expect(second).toEqual({ value: { n: 1 }, cached: true, status: 200, freshForSeconds: expect.any(Number), reusableUntil: expect.any(Number) });
     expect(calls).toHaveLength(1);
+    // Both the stored answer and its hits say until when the same value would be given again: its max-age.
+    const inAMinute = Date.now() + 60_000;
+    for (const answer of [first, second]) expect(answer.reusableUntil! - inAMinute).toBeGreaterThan(-2000);
+    expect(second.reusableUntil! - inAMinute).toBeLessThanOrEqual(0);
   });
 
   it('writes go by, and are not stored', async () => {
@@ -64,8 +68,13 @@ describe('httpCache step', () => {
     let checks = 0;
     const reader = httpCache(new HttpCache({ service: 'catalog', origin: 'http://catalog', local: local(), shared, freeze: true }))(next);
     const counted = { ...call, check: (body: unknown) => (checks++, body) };
-    expect(await reader(counted)).toEqual({ value: { n: 7 }, cached: true, status: 200, freshForSeconds: expect.any(Number) });
-    expect(await reader(counted)).toEqual({ value: { n: 7 }, cached: true, status: 200, freshForSeconds: expect.any(Number) });
+    const hits = [await reader(counted), await reader(counted)];
+    for (const hit of hits)
+      expect(hit).toEqual({ value: { n: 7 }, cached: true, status: 200, freshForSeconds: expect.any(Number), reusableUntil: expect.any(Number) });
+    // Fresh for a minute, but kept in this instance's memory only 5 s (localTtlMs), so other
+    // instances' refreshes are seen: what the memory answers is reusable only that long.
+    expect(hits[1]!.freshForSeconds).toBeGreaterThan(50);
+    expect(hits[1]!.reusableUntil! - Date.now()).toBeLessThanOrEqual(5000);
     expect(calls).toHaveLength(0);
     expect(checks).toBe(1);
   });

@@ -1,0 +1,89 @@
+import DataLoader from 'dataloader';
+import type { BulkAnswer } from '../backends/bulk-answer.js';
+import type { FreshItems, ItemSource } from './fresh-items.js';
+
+/** One batch's values, key by key (an Error fails its key), and the answer they came from. */
+export interface Batched<V> {
+  readonly values: ReadonlyArray<V | Error>;
+  readonly answer: BulkAnswer<unknown>;
+}
+
+/** Sends one batch of keys (a bulk call) and maps its answer back to them, in their order. */
+export type BatchLoad<V> = (keys: readonly string[]) => Promise<Batched<V>>;
+
+/** Keys of one kind a request was given from fresh answers held, reported once per turn as one cached call. */
+export type ReuseReport = (source: ItemSource, ids: number, freshForSeconds: number) => void;
+
+/**
+ * One request's loader of one kind of lookup. A key that a fresh answer already gave (see
+ * FreshItems) is answered at once with that value, not a promise: no DataLoader promise, no
+ * batch, no bulk call, no cache lookup; graphql-jit then resolves the field in the same turn.
+ * Any other key goes to DataLoader, which batches it into a bulk call as before, and each
+ * reusable answer that call gets is kept for the next requests.
+ *
+ * Within the request, a key keeps the first value it was given: a key asked of DataLoader
+ * stays with DataLoader (its cache holds the promise), one answered from FreshItems is
+ * remembered here, so two fields of the same product never disagree if an answer goes stale,
+ * or a newer one arrives, between them.
+ *
+ * What a reuse costs the outside: nothing is lost. The keys a turn reused are reported as one
+ * cached bulk call with that many ids, as the HTTP cache's hit of a batch was before (fetch
+ * plan, call metrics, span), with the freshness the response's `Cache-Control` is judged by.
+ */
+export class ReusingLoader<V> {
+  private readonly loads = new Map<string, Promise<V>>();
+  private readonly loader: DataLoader<string, V>;
+  private given: Map<string, V> | undefined = undefined;
+  /** Keys reused this turn, and the earliest end of freshness among them. */
+  private reused = 0;
+  private reusedUntil = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly held: FreshItems<V>,
+    batch: BatchLoad<V>,
+    options: Pick<DataLoader.Options<string, V>, 'maxBatchSize' | 'batchScheduleFn'>,
+    private readonly onReuse?: ReuseReport,
+  ) {
+    this.loader = new DataLoader<string, V>(
+      async (keys) => {
+        const { values, answer } = await batch(keys);
+        if (answer.failures.length === 0) held.remember(answer, keys, values as readonly V[]);
+        return values;
+      },
+      { ...options, cacheMap: this.loads },
+    );
+  }
+
+  /** The key's value: at once when this request or a fresh answer already has it, else a promise. */
+  load(key: string): V | Promise<V> {
+    const given = this.given?.get(key);
+    if (given !== undefined) return given;
+    if (!this.loads.has(key)) {
+      const held = this.held.get(key, Date.now());
+      if (held !== undefined) {
+        (this.given ??= new Map()).set(key, held.value);
+        this.count(held.until);
+        return held.value;
+      }
+    }
+    return this.loader.load(key);
+  }
+
+  /** Puts a value this request already has in the loader's cache (DataLoader's prime). */
+  prime(key: string, value: V): void {
+    if (!this.given?.has(key)) this.loader.prime(key, value);
+  }
+
+  private count(until: number): void {
+    if (this.reused++ === 0) queueMicrotask(this.report);
+    if (until < this.reusedUntil) this.reusedUntil = until;
+  }
+
+  // After the turn's resolvers have asked their keys: one report for all of them.
+  private readonly report = (): void => {
+    const { reused, reusedUntil } = this;
+    this.reused = 0;
+    this.reusedUntil = Number.POSITIVE_INFINITY;
+    if (this.onReuse && this.held.source) this.onReuse(this.held.source, reused, Math.max(0, (reusedUntil - Date.now()) / 1000));
+  };
+}
