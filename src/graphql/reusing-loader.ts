@@ -11,6 +11,9 @@ export interface Batched<V> {
 /** Sends one batch of keys (a bulk call) and maps its answer back to them, in their order. */
 export type BatchLoad<V> = (keys: readonly string[]) => Promise<Batched<V>>;
 
+/** A bulk endpoint's id limit, and when a batch is sent (DataLoader's own options). */
+export type LoaderOptions<V> = Pick<DataLoader.Options<string, V>, 'maxBatchSize' | 'batchScheduleFn'>;
+
 /** Keys of one kind a request was given from fresh answers held, reported once per turn as one cached call. */
 export type ReuseReport = (source: ItemSource, ids: number, freshForSeconds: number) => void;
 
@@ -31,8 +34,9 @@ export type ReuseReport = (source: ItemSource, ids: number, freshForSeconds: num
  * plan, call metrics, span), with the freshness the response's `Cache-Control` is judged by.
  */
 export class ReusingLoader<V> {
-  private readonly loads = new Map<string, Promise<V>>();
-  private readonly loader: DataLoader<string, V>;
+  /** DataLoader and its cache, made on the first key it is asked: a request whose keys are all reused makes neither. */
+  private loads: Map<string, Promise<V>> | undefined = undefined;
+  private loader: DataLoader<string, V> | undefined = undefined;
   private given: Map<string, V> | undefined = undefined;
   /** Keys reused this turn, and the earliest end of freshness among them. */
   private reused = 0;
@@ -40,25 +44,16 @@ export class ReusingLoader<V> {
 
   constructor(
     private readonly held: FreshItems<V>,
-    batch: BatchLoad<V>,
-    options: Pick<DataLoader.Options<string, V>, 'maxBatchSize' | 'batchScheduleFn'>,
+    private readonly batch: BatchLoad<V>,
+    private readonly options: LoaderOptions<V>,
     private readonly onReuse?: ReuseReport,
-  ) {
-    this.loader = new DataLoader<string, V>(
-      async (keys) => {
-        const { values, answer } = await batch(keys);
-        if (answer.failures.length === 0) held.remember(answer, keys, values as readonly V[]);
-        return values;
-      },
-      { ...options, cacheMap: this.loads },
-    );
-  }
+  ) {}
 
   /** The key's value: at once when this request or a fresh answer already has it, else a promise. */
   load(key: string): V | Promise<V> {
     const given = this.given?.get(key);
     if (given !== undefined) return given;
-    if (!this.loads.has(key)) {
+    if (this.loads?.has(key) !== true) {
       const held = this.held.get(key, Date.now());
       if (held !== undefined) {
         (this.given ??= new Map()).set(key, held.value);
@@ -66,12 +61,29 @@ export class ReusingLoader<V> {
         return held.value;
       }
     }
-    return this.loader.load(key);
+    return (this.loader ??= this.dataLoader()).load(key);
   }
 
-  /** Puts a value this request already has in the loader's cache (DataLoader's prime). */
+  /**
+   * A value this request already has for `key` (as DataLoader's prime: it never replaces one
+   * the key was given or asked): later loads of it get it at once.
+   */
   prime(key: string, value: V): void {
-    if (!this.given?.has(key)) this.loader.prime(key, value);
+    if (this.loads?.has(key) === true) return;
+    const given = (this.given ??= new Map());
+    if (!given.has(key)) given.set(key, value);
+  }
+
+  private dataLoader(): DataLoader<string, V> {
+    const { held, batch } = this;
+    return new DataLoader<string, V>(
+      async (keys) => {
+        const { values, answer } = await batch(keys);
+        if (answer.failures.length === 0) held.remember(answer, keys, values as readonly V[]);
+        return values;
+      },
+      { ...this.options, cacheMap: (this.loads = new Map()) },
+    );
   }
 
   private count(until: number): void {
