@@ -7,7 +7,10 @@ export interface FetchPlanEntry {
   call: string;
   /** How many ids the call carried, for bulk calls. */
   ids?: number;
-  /** `network`: made here; `deduped`: joined an identical call in flight; `cached`: answered from the HTTP cache. */
+  /**
+   * `network`: made here; `deduped`: joined an identical call in flight; `cached`: answered from
+   * the HTTP cache, or (with 0 attempts) keys reused from its fresh answers (src/graphql/fresh-items.ts).
+   */
   source: 'network' | 'deduped' | 'cached';
   /** Attempts made (1 + retries); 0 when the call was not started (circuit open, no time left). */
   attempts: number;

@@ -49,7 +49,7 @@ export class BffMetrics {
 
     this.backendCalls = new Counter({
       name: 'bff_backend_calls_total',
-      help: 'Backend calls made for GraphQL requests, by source (network, deduped: joined an identical call in flight, cached: answered by the HTTP cache) and outcome (ok or a BACKEND_* code)',
+      help: 'Backend calls made for GraphQL requests, by source (network, deduped: joined an identical call in flight, cached: answered by the HTTP cache, or keys reused from its fresh answers) and outcome (ok or a BACKEND_* code)',
       labelNames: ['service', 'route', 'source', 'outcome'],
       registers,
     });
