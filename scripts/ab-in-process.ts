@@ -4,11 +4,11 @@
  * Both servers are built with createServer from their own src/, production settings
  * (LOG_LEVEL=warn, HTTP cache on, no rate limit, MAX_COST=100000), against the same mock
  * backends (in this process; the cache answers nearly every call), and are asked the
- * 20-product listing through `yoga.fetch` in alternating bursts (A B B A …, `concurrency`
- * requests in flight). Each burst's process CPU and allocation ÷ its requests is one sample
+ * listing (20 products, or `--first N`) through `yoga.fetch` in alternating bursts (A B B A …,
+ * `concurrency` requests in flight). Each burst's process CPU and allocation ÷ its requests is one sample
  * (scripts/ab-measure.ts).
  *
- *   node --expose-gc --max-semi-space-size=256 --import tsx scripts/ab-in-process.ts --other /tmp/main-checkout [--query listing|typename] [--bursts 40] [--requests 100] [--concurrency 10]
+ *   node --expose-gc --max-semi-space-size=256 --import tsx scripts/ab-in-process.ts --other /tmp/main-checkout [--query listing|typename] [--first 20] [--bursts 40] [--requests 100] [--concurrency 10]
  *
  * Why in one process: on a machine shared with other work, separate processes see different
  * neighbours from one second to the next, and a few per cent disappear in the noise. Bursts
@@ -34,14 +34,15 @@ const other = resolve(opt('other', ''));
 const bursts = Number(opt('bursts', '40'));
 const perBurst = Number(opt('requests', '100'));
 const concurrency = Number(opt('concurrency', '10'));
+const first = Number(opt('first', '20'));
 
 /**
- * `listing`: the 20-product listing. `typename`: `query Ping { __typename }`, no resolver of
- * ours: what every request pays before and after execution (plugins, context, HTTP layer).
+ * `listing`: the product listing, `--first` products (20 by default; the issue measures 20 and
+ * 100). `typename`: `query Ping { __typename }`, no resolver of ours: what every request pays
+ * before and after execution (plugins, context, HTTP layer).
  */
 const QUERIES: Record<string, string> = {
-  listing:
-    'query ProductPage { products(first: 20) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }',
+  listing: `query ProductPage { products(first: ${first}) { nodes { id name price { amount currency } stock { available inStock } reviews(first: 3) { rating author { id name } } } } }`,
   typename: 'query Ping { __typename }',
 };
 const QUERY = QUERIES[opt('query', 'listing')];
@@ -77,7 +78,7 @@ async function build(label: string, root: string): Promise<Built> {
   return { label, fetch: (url, init) => server.yoga.fetch(url, init), close: () => server.close(true) };
 }
 
-/** `count` requests, `concurrency` at a time; every answer checked (20 products, no errors). */
+/** `count` requests, `concurrency` at a time; every answer checked (an answer with data, no errors). */
 async function burst(bff: Built, count: number): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -103,7 +104,7 @@ try {
     for (const bff of i % 2 === 0 ? [a, b] : [b, a]) costs[bff.label] = await measureBurst(() => burst(bff, perBurst));
     stats.add(costs, perBurst);
   }
-  console.log(JSON.stringify({ query: opt('query', 'listing'), bursts, requestsPerBurst: perBurst, concurrency, ...stats.summary() }));
+  console.log(JSON.stringify({ query: opt('query', 'listing'), first, bursts, requestsPerBurst: perBurst, concurrency, ...stats.summary() }));
 } finally {
   await a.close();
   await b.close();
