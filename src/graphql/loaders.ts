@@ -1,7 +1,7 @@
 import { groupedIndex, uniqueIndex, type AnswerIndex } from './answer-index.js';
 import { FreshItems } from './fresh-items.js';
 import { LoaderBatchWindow, type BatchSchedule } from './loader-batch-window.js';
-import { ReusingLoader, type BatchLoad, type ReuseReport } from './reusing-loader.js';
+import { ReusingLoader, type BatchLoad, type Batching, type ReuseReport } from './reusing-loader.js';
 import type { BackendClients } from '../backends/index.js';
 import type { BulkAnswer } from '../backends/bulk-answer.js';
 import type { Config, ServiceName } from '../config.js';
@@ -130,25 +130,19 @@ export class Loaders {
   }
 
   get user(): ReusingLoader<UserDto | null> {
-    return (this.userLoader ??= this.reusing(
-      'users',
-      this.fresh.user,
+    return (this.userLoader ??= this.reusing('users', this.fresh.user, () =>
       bulkBatches((ids) => this.backends.users.getUsers(ids), usersById, this.freezeShared, this.batchSizes?.('user')),
     ));
   }
 
   get product(): ReusingLoader<ProductDto | null> {
-    return (this.productLoader ??= this.reusing(
-      'catalog',
-      this.fresh.product,
+    return (this.productLoader ??= this.reusing('catalog', this.fresh.product, () =>
       bulkBatches((ids) => this.backends.catalog.getProducts(ids), productsById, this.freezeShared, this.batchSizes?.('product')),
     ));
   }
 
   get stock(): ReusingLoader<StockDto | null> {
-    return (this.stockLoader ??= this.reusing(
-      'inventory',
-      this.fresh.stock,
+    return (this.stockLoader ??= this.reusing('inventory', this.fresh.stock, () =>
       bulkBatches((ids) => this.backends.inventory.getStock(ids), stockByProduct, this.freezeShared, this.batchSizes?.('stock')),
     ));
   }
@@ -158,9 +152,7 @@ export class Loaders {
    * slice: `reviews(first: 3)`, `reviews(first: 10)` and `averageRating` then share one call.
    */
   get reviewsByProduct(): ReusingLoader<ReviewDto[]> {
-    return (this.reviewsByProductLoader ??= this.reusing(
-      'reviews',
-      this.fresh.reviewsByProduct,
+    return (this.reviewsByProductLoader ??= this.reusing('reviews', this.fresh.reviewsByProduct, () =>
       groupedBatches(
         (ids) => this.backends.reviews.getByProducts(ids, MAX_REVIEWS_PER_PRODUCT),
         reviewsByProduct,
@@ -171,17 +163,13 @@ export class Loaders {
   }
 
   get reviewsByAuthor(): ReusingLoader<ReviewDto[]> {
-    return (this.reviewsByAuthorLoader ??= this.reusing(
-      'reviews',
-      this.fresh.reviewsByAuthor,
+    return (this.reviewsByAuthorLoader ??= this.reusing('reviews', this.fresh.reviewsByAuthor, () =>
       groupedBatches((ids) => this.backends.reviews.getByAuthors(ids), reviewsByAuthor, this.freezeShared, this.batchSizes?.('reviewsByAuthor')),
     ));
   }
 
   get ordersByUser(): ReusingLoader<OrderDto[]> {
-    return (this.ordersByUserLoader ??= this.reusing(
-      'orders',
-      this.fresh.ordersByUser,
+    return (this.ordersByUserLoader ??= this.reusing('orders', this.fresh.ordersByUser, () =>
       groupedBatches((ids) => this.backends.orders.getByUsers(ids), ordersByUser, this.freezeShared, this.batchSizes?.('ordersByUser')),
     ));
   }
@@ -191,14 +179,22 @@ export class Loaders {
     return (this.viewerPromise ??= this.backends.users.getMe());
   }
 
-  private reusing<V>(service: ServiceName, fresh: FreshItems<V>, batches: BatchLoad<V>): ReusingLoader<V> {
-    // One window for all of the request's loaders (see LoaderBatchWindow); 0: DataLoader's tick.
+  /** A loader whose batches (made only when a key is not reused) go to `service`. */
+  private reusing<V>(service: ServiceName, fresh: FreshItems<V>, batches: () => BatchLoad<V>): ReusingLoader<V> {
+    const batching = (): Batching<V> => ({
+      batch: batches(),
+      options: { maxBatchSize: this.config.backends[service].maxBatchSize, batchScheduleFn: this.batchSchedule() },
+    });
+    return new ReusingLoader(fresh, batching, this.reported);
+  }
+
+  /** One window for all of the request's loaders (see LoaderBatchWindow); undefined at 0 ms: DataLoader's tick. */
+  private batchSchedule(): BatchSchedule | undefined {
     if (this.schedule === undefined) {
       const windowMs = this.config.loaderBatchWindowMs;
       this.schedule = windowMs > 0 ? new LoaderBatchWindow(this.backends.inFlight, windowMs).schedule : null;
     }
-    const options = { maxBatchSize: this.config.backends[service].maxBatchSize, batchScheduleFn: this.schedule ?? undefined };
-    return new ReusingLoader(fresh, batches, options, this.reported);
+    return this.schedule ?? undefined;
   }
 
   private readonly reported: ReuseReport = (source, ids, freshForSeconds) => this.backends.reused(source.service, source.path, ids, freshForSeconds);

@@ -11,8 +11,11 @@ export interface Batched<V> {
 /** Sends one batch of keys (a bulk call) and maps its answer back to them, in their order. */
 export type BatchLoad<V> = (keys: readonly string[]) => Promise<Batched<V>>;
 
-/** A bulk endpoint's id limit, and when a batch is sent (DataLoader's own options). */
-export type LoaderOptions<V> = Pick<DataLoader.Options<string, V>, 'maxBatchSize' | 'batchScheduleFn'>;
+/** How a loader's keys go to the backend: its batches, the endpoint's id limit, and when a batch is sent. */
+export interface Batching<V> {
+  readonly batch: BatchLoad<V>;
+  readonly options: Pick<DataLoader.Options<string, V>, 'maxBatchSize' | 'batchScheduleFn'>;
+}
 
 /** Keys of one kind a request was given from fresh answers held, reported once per turn as one cached call. */
 export type ReuseReport = (source: ItemSource, ids: number, freshForSeconds: number) => void;
@@ -34,7 +37,7 @@ export type ReuseReport = (source: ItemSource, ids: number, freshForSeconds: num
  * plan, call metrics, span), with the freshness the response's `Cache-Control` is judged by.
  */
 export class ReusingLoader<V> {
-  /** DataLoader and its cache, made on the first key it is asked: a request whose keys are all reused makes neither. */
+  /** DataLoader and its cache, made (with `batching`) on the first key it is asked: a request whose keys are all reused makes neither. */
   private loads: Map<string, Promise<V>> | undefined = undefined;
   private loader: DataLoader<string, V> | undefined = undefined;
   private given: Map<string, V> | undefined = undefined;
@@ -46,8 +49,7 @@ export class ReusingLoader<V> {
 
   constructor(
     private readonly held: FreshItems<V>,
-    private readonly batch: BatchLoad<V>,
-    private readonly options: LoaderOptions<V>,
+    private readonly batching: () => Batching<V>,
     private readonly onReuse?: ReuseReport,
   ) {}
 
@@ -67,24 +69,24 @@ export class ReusingLoader<V> {
   }
 
   /**
-   * A value this request already has for `key` (as DataLoader's prime: it never replaces one
-   * the key was given or asked): later loads of it get it at once.
+   * A value this request already has for `key` (DataLoader's prime). Kept in DataLoader, not
+   * handed out at once: DataLoader gives a primed key with its batch's answers, so what is
+   * asked below it (a listed product's stock) goes in the same batch as its siblings'.
    */
   prime(key: string, value: V): void {
-    if (this.loads?.has(key) === true) return;
-    const given = (this.given ??= new Map());
-    if (!given.has(key)) given.set(key, value);
+    if (!this.given?.has(key)) (this.loader ??= this.dataLoader()).prime(key, value);
   }
 
   private dataLoader(): DataLoader<string, V> {
-    const { held, batch } = this;
+    const { held } = this;
+    const { batch, options } = this.batching();
     return new DataLoader<string, V>(
       async (keys) => {
         const { values, answer } = await batch(keys);
         if (answer.failures.length === 0) held.remember(answer, keys, values as readonly V[]);
         return values;
       },
-      { ...this.options, cacheMap: (this.loads = new Map()) },
+      { ...options, cacheMap: (this.loads = new Map()) },
     );
   }
 

@@ -28,13 +28,15 @@ function endpoint(v: number, reusableForMs = 60_000) {
   return { asked, batch };
 }
 
+const batching = (batch: BatchLoad<Item | null>) => () => ({ batch, options: { maxBatchSize: 100 } });
+
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('ReusingLoader', () => {
   it('answers a key a fresh answer gave as a plain value, with no batch', async () => {
     const held = new FreshItems<Item | null>();
     const first = endpoint(1);
-    const one = new ReusingLoader(held, first.batch, { maxBatchSize: 100 });
+    const one = new ReusingLoader(held, batching(first.batch));
     expect(await Promise.all([one.load('a'), one.load('b')])).toEqual([
       { id: 'a', v: 1 },
       { id: 'b', v: 1 },
@@ -42,7 +44,7 @@ describe('ReusingLoader', () => {
     expect(first.asked).toEqual([['a', 'b']]);
 
     const second = endpoint(2);
-    const two = new ReusingLoader(held, second.batch, { maxBatchSize: 100 });
+    const two = new ReusingLoader(held, batching(second.batch));
     const value = two.load('a');
     expect(value).not.toBeInstanceOf(Promise);
     expect(value).toEqual({ id: 'a', v: 1 });
@@ -53,31 +55,31 @@ describe('ReusingLoader', () => {
 
   it('keeps nothing of an answer that is not reusable, or that had a bad item', async () => {
     const held = new FreshItems<Item | null>();
-    await new ReusingLoader(held, endpoint(1, 0).batch, { maxBatchSize: 100 }).load('a');
+    await new ReusingLoader(held, batching(endpoint(1, 0).batch)).load('a');
     const failing: BatchLoad<Item | null> = async (keys) => ({
       values: keys.map((id) => (id === 'x' ? new BackendError('inventory', PublicCode.BACKEND_BAD_RESPONSE, 'bad item') : { id, v: 1 })),
       answer: answerFor(60_000, [{ key: 'x', error: new BackendError('inventory', PublicCode.BACKEND_BAD_RESPONSE, 'bad item') }]),
     });
-    const loader = new ReusingLoader(held, failing, { maxBatchSize: 100 });
+    const loader = new ReusingLoader(held, batching(failing));
     await Promise.allSettled([loader.load('b'), loader.load('x')]);
     expect(held.size).toBe(0);
   });
 
   it('serves nothing past its answer’s freshness', async () => {
     const held = new FreshItems<Item | null>();
-    await new ReusingLoader(held, endpoint(1, 30).batch, { maxBatchSize: 100 }).load('a');
-    expect(new ReusingLoader(held, endpoint(2).batch, { maxBatchSize: 100 }).load('a')).toEqual({ id: 'a', v: 1 });
+    await new ReusingLoader(held, batching(endpoint(1, 30).batch)).load('a');
+    expect(new ReusingLoader(held, batching(endpoint(2).batch)).load('a')).toEqual({ id: 'a', v: 1 });
     await new Promise((resolve) => setTimeout(resolve, 40));
     const later = endpoint(3);
-    expect(await new ReusingLoader(held, later.batch, { maxBatchSize: 100 }).load('a')).toEqual({ id: 'a', v: 3 });
+    expect(await new ReusingLoader(held, batching(later.batch)).load('a')).toEqual({ id: 'a', v: 3 });
     expect(later.asked).toEqual([['a']]);
   });
 
   it('within a request, a key keeps the first value it was given, whatever newer answers say', async () => {
     const held = new FreshItems<Item | null>();
-    await new ReusingLoader(held, endpoint(1).batch, { maxBatchSize: 100 }).load('a');
+    await new ReusingLoader(held, batching(endpoint(1).batch)).load('a');
 
-    const request = new ReusingLoader(held, endpoint(2).batch, { maxBatchSize: 100 });
+    const request = new ReusingLoader(held, batching(endpoint(2).batch));
     expect(request.load('a')).toEqual({ id: 'a', v: 1 });
     const pending = request.load('b'); // asked of the backend: v 2
     // Another request's newer answer for both keys arrives in between.
@@ -93,7 +95,7 @@ describe('ReusingLoader', () => {
     expect(await request.load('b')).toEqual({ id: 'b', v: 2 });
     expect(await pending).toEqual({ id: 'b', v: 2 });
     // A new request sees the newest.
-    expect(new ReusingLoader(held, endpoint(4).batch, { maxBatchSize: 100 }).load('a')).toEqual({ id: 'a', v: 3 });
+    expect(new ReusingLoader(held, batching(endpoint(4).batch)).load('a')).toEqual({ id: 'a', v: 3 });
   });
 
   it('reports the keys a turn reused once, with their count and the least freshness left', async () => {
@@ -108,7 +110,7 @@ describe('ReusingLoader', () => {
       ],
     );
     const reports: Array<[string, number, number]> = [];
-    const loader = new ReusingLoader(held, endpoint(2).batch, { maxBatchSize: 100 }, (source, ids, fresh) => reports.push([source.path, ids, fresh]));
+    const loader = new ReusingLoader(held, batching(endpoint(2).batch), (source, ids, fresh) => reports.push([source.path, ids, fresh]));
     for (const key of ['a', 'b', 'c', 'a']) expect(loader.load(key)).toEqual({ id: key, v: 1 }); // 'a' again: not a second reuse
     expect(reports).toEqual([]);
     await tick();
