@@ -96,7 +96,7 @@ interface Answer {
 }
 
 /** One request by hand, fully parsed: the load run only sees status codes and a substring. */
-async function ask(url: string, scenario: Scenario): Promise<Answer> {
+export async function ask(url: string, scenario: Scenario): Promise<Answer> {
   const started = performance.now();
   const response = await fetch(`${url}/graphql`, { method: 'POST', headers: HEADERS, body: scenario.body, signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
@@ -122,7 +122,7 @@ async function ask(url: string, scenario: Scenario): Promise<Answer> {
 const hasNoErrors = (body: string) => !body.includes('"errors":');
 
 /** Runs autocannon, with a watchdog in case it does not stop by itself. */
-async function load(url: string, scenario: Scenario, durationS: number, connections: number, maxRequests: number): Promise<autocannon.Result> {
+export async function load(url: string, scenario: Scenario, durationS: number, connections: number, maxRequests: number): Promise<autocannon.Result> {
   const instance = autocannon({
     url: `${url}/graphql`,
     method: 'POST',

@@ -24,7 +24,7 @@ export function imageNodeFlags(dockerfile = readFileSync(`${ROOT}/Dockerfile`, '
 let built = false;
 
 /** The arguments of node that start the BFF; compiles it first (once per run) when it runs from dist. */
-export function bffNodeArgs(settings: Pick<Settings, 'runtime'>): string[] {
+export function bffNodeArgs(settings: Pick<Settings, 'runtime' | 'nodeFlags'>): string[] {
   if (settings.runtime === 'tsx') return ['--import', 'tsx', 'src/main.ts'];
   if (!built) {
     console.error('compiling the BFF (tsc -p tsconfig.build.json), to run it as the image does…');
@@ -34,14 +34,19 @@ export function bffNodeArgs(settings: Pick<Settings, 'runtime'>): string[] {
     });
     built = true;
   }
-  return [...imageNodeFlags(), SCRIPT];
+  return [...nodeFlagsOf(settings), SCRIPT];
+}
+
+/** BENCH_NODE_FLAGS when given, else the image's. */
+function nodeFlagsOf(settings: Pick<Settings, 'nodeFlags'>): readonly string[] {
+  return settings.nodeFlags ?? imageNodeFlags();
 }
 
 /** What the report says about how the BFF ran. */
-export function describeRuntime(settings: Pick<Settings, 'runtime' | 'workers'>): string {
+export function describeRuntime(settings: Pick<Settings, 'runtime' | 'workers' | 'nodeFlags'>): string {
   const how =
     settings.runtime === 'tsx'
       ? 'node --import tsx src/main.ts (from the sources)'
-      : `node ${[...imageNodeFlags(), SCRIPT].join(' ')} (compiled, as the image runs it)`;
+      : `node ${[...nodeFlagsOf(settings), SCRIPT].join(' ')} (compiled, ${settings.nodeFlags ? "with BENCH_NODE_FLAGS instead of the image's flags" : 'as the image runs it'})`;
   return `${how}, WORKERS=${settings.workers}`;
 }

@@ -30,6 +30,11 @@ export interface Settings {
    * ~50 MB to every process, so its memory figures are not the product's). Env BENCH_RUNTIME. @default dist
    */
   readonly runtime: 'dist' | 'tsx';
+  /**
+   * Node flags for a compiled BFF instead of the image's (space-separated), to measure another
+   * heap setting without editing the Dockerfile. Env BENCH_NODE_FLAGS. @default the Dockerfile CMD's
+   */
+  readonly nodeFlags?: readonly string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -60,15 +65,20 @@ export function loadSettings(env: Env = process.env): Settings {
     bffEnv: pairs(env.BENCH_BFF_ENV, problems),
     workers: env.BENCH_WORKERS?.trim() || 'auto',
     runtime: (env.BENCH_RUNTIME?.trim() || 'dist') as Settings['runtime'],
+    nodeFlags: env.BENCH_NODE_FLAGS?.trim() ? env.BENCH_NODE_FLAGS.trim().split(/\s+/) : undefined,
   };
   if (!/^(auto|[1-9]\d*)$/.test(settings.workers))
     problems.push(`BENCH_WORKERS must be auto or a number of processes, got ${JSON.stringify(settings.workers)}`);
+  if (settings.nodeFlags?.some((flag) => !flag.startsWith('--')))
+    problems.push(`BENCH_NODE_FLAGS must be node flags (--name or --name=value), got ${JSON.stringify(env.BENCH_NODE_FLAGS)}`);
+  if (settings.nodeFlags && settings.runtime === 'tsx') problems.push('BENCH_NODE_FLAGS applies to the compiled BFF (BENCH_RUNTIME=dist) only');
   if (settings.runtime !== 'dist' && settings.runtime !== 'tsx') problems.push(`BENCH_RUNTIME must be dist or tsx, got ${JSON.stringify(settings.runtime)}`);
   // autocannon refuses a request cap below the connection count.
   if (settings.maxRequests < settings.connections) problems.push('BENCH_MAX_REQUESTS must be at least BENCH_CONNECTIONS');
   if (problems.length > 0) throw new Error(`Invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);
   if (settings.scenarios === undefined) delete settings.scenarios;
   if (settings.modes === undefined) delete settings.modes;
+  if (settings.nodeFlags === undefined) delete settings.nodeFlags;
   return Object.freeze(settings);
 }
 

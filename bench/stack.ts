@@ -65,35 +65,54 @@ export async function startStack(settings: Settings, bffEnv: Readonly<Record<str
     const allHealthy = async () => (await Promise.all(SERVICE_NAMES.map((name) => isOk(`${mockUrls[name]}/health`)))).every(Boolean);
     await waitUntil('the mock backends to answer /health', allHealthy, { timeoutMs: 60_000, watch: started });
 
-    const bffUrl = `http://${HOST}:${settings.basePort}`;
-    const bff = spawnNode(
-      'bff',
-      bffNodeArgs(settings),
-      {
-        PORT: String(settings.basePort),
-        WORKERS: settings.workers,
-        HOST,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        LOG_PRETTY: 'false', // JSON lines, which the log tap counts
-        // The load comes from one address, so the per-client rate limit (600/min by default)
-        // would answer 429 within a second: it limits a client, not the BFF, so it is off here.
-        RATE_LIMIT_POINTS: '0',
-        // No Redis here: the in-process delivery queue, which production only runs when told.
-        DELIVERY_QUEUE: 'memory',
-        ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrls[name]])),
-        ...bffEnv,
-        ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
-        ...settings.bffEnv, // last: the person running the benchmark has the final say
-      },
-      ROOT,
-    );
+    const bff = startBff(settings, settings.basePort, mockUrls, bffEnv, sink);
     started.push(bff);
-    // /ready is 200 once the BFF listens (the mocks answered /health above): the whole chain is up.
-    await waitUntil('the BFF /ready', () => isOk(`${bffUrl}/ready`, 2000), { timeoutMs: 30_000, watch: started });
+    const bffUrl = await bffReady(bff, settings.basePort, started);
     return { bffUrl, bff, mockUrls, mocks, otlpSink: sink, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The BFF as production runs it (see the README of bench/), on `port`, pointed at `mockUrls`:
+ * a mode's `bffEnv`, then the sink, then BENCH_BFF_ENV. `settings.nodeFlags` picks its node flags.
+ */
+export function startBff(
+  settings: Settings,
+  port: number,
+  mockUrls: Readonly<Record<ServiceName, string>>,
+  bffEnv: Readonly<Record<string, string>>,
+  sink: OtlpSink | undefined,
+): Child {
+  return spawnNode(
+    'bff',
+    bffNodeArgs(settings),
+    {
+      PORT: String(port),
+      WORKERS: settings.workers,
+      HOST,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false', // JSON lines, which the log tap counts
+      // The load comes from one address, so the per-client rate limit (600/min by default)
+      // would answer 429 within a second: it limits a client, not the BFF, so it is off here.
+      RATE_LIMIT_POINTS: '0',
+      // No Redis here: the in-process delivery queue, which production only runs when told.
+      DELIVERY_QUEUE: 'memory',
+      ...Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, mockUrls[name]])),
+      ...bffEnv,
+      ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+      ...settings.bffEnv, // last: the person running the benchmark has the final say
+    },
+    ROOT,
+  );
+}
+
+/** Waits for the BFF's /ready (200 once it listens; the mocks answered /health before): returns its URL. */
+export async function bffReady(bff: Child, port: number, watch: Child[] = [bff]): Promise<string> {
+  const bffUrl = `http://${HOST}:${port}`;
+  await waitUntil('the BFF /ready', () => isOk(`${bffUrl}/ready`, 2000), { timeoutMs: 30_000, watch });
+  return bffUrl;
 }

@@ -188,11 +188,13 @@ describe('Dockerfile', () => {
     expect(mustExclude.filter((f) => !isExcluded(patterns, f))).toEqual([]);
   });
 
-  it('runs the BFF with the node flags that `npm run start:bff` and the benchmark use', () => {
+  it('runs the BFF with the node flags that `npm start`, `npm run start:bff` and the benchmark use', () => {
     const flags = imageNodeFlags(dockerfileText);
+    expect(flags).toContain('--max-old-space-size=1024');
     expect(flags).toContain('--max-semi-space-size=32');
     expect(flags).not.toContain('--enable-source-maps');
     expect(packageJson().scripts?.['start:bff']).toBe(['node', ...flags, 'dist/src/main.js'].join(' '));
+    expect(packageJson().scripts?.start).toBe(['tsc -p tsconfig.build.json && node', ...flags, 'dist/src/dev.js'].join(' '));
   });
 
   it('installs with npm ci from the lockfile (never npm install), --omit=dev for the runtime', () => {

@@ -207,6 +207,19 @@ describe('resolver spans only when slow (the default threshold, 100 ms)', () => 
     const ms = (slow!.duration[0] * 1e9 + slow!.duration[1]) / 1e6;
     expect(ms).toBeGreaterThanOrEqual(140);
   });
+
+  it('a slow field whose calls failed: its span says how many, and the answer still has each failure (the span only watches the resolver)', async () => {
+    await stack.backend.inventory.setFaults({ latencyMs: 150, errorRate: 1, errorStatus: 503 });
+    const { body } = await stack.query('query SlowFailing { products(first: 3) { nodes { name stock { available } } } }');
+    const answer = body as { data?: { products: { nodes: Array<{ name: string; stock: unknown }> } }; errors?: Array<{ path?: unknown[] }> };
+    expect(answer.data?.products.nodes.map((n) => n.stock)).toEqual([null, null, null]);
+    expect(answer.errors?.map((e) => e.path)).toEqual([0, 1, 2].map((i) => ['products', 'nodes', i, 'stock']));
+    const [slow, ...others] = spans().filter((s) => s.name.startsWith('resolve '));
+    expect(others).toEqual([]);
+    expect(slow!.name).toBe('resolve Product.stock');
+    expect(slow!.attributes['bff.resolver.calls']).toBe(3);
+    expect(slow!.status).toEqual({ code: SpanStatusCode.ERROR, message: '3 of 3 calls failed' });
+  });
 });
 
 describe('logs that correlate', () => {
