@@ -191,7 +191,7 @@ describe('Dockerfile', () => {
   it('runs the BFF with the node flags that `npm start`, `npm run start:bff` and the benchmark use', () => {
     const flags = imageNodeFlags(dockerfileText);
     expect(flags).toContain('--max-old-space-size=1024');
-    expect(flags).toContain('--max-semi-space-size=32');
+    expect(flags).toContain('--max-semi-space-size=24');
     expect(flags).not.toContain('--enable-source-maps');
     expect(packageJson().scripts?.['start:bff']).toBe(['node', ...flags, 'dist/src/main.js'].join(' '));
     expect(packageJson().scripts?.start).toBe(['tsc -p tsconfig.build.json && node', ...flags, 'dist/src/dev.js'].join(' '));
