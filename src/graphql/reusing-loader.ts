@@ -92,8 +92,9 @@ export class ReusingLoader<V> {
 
   /**
    * Freshness is judged once per turn: the keys of a list (100 products' stock) are asked in
-   * one synchronous run, which is what freshness at "the time of the request" means, and a
-   * clock read per key was 1 % of a 100-product listing.
+   * one synchronous run, which is what freshness at "the time of the request" means, and one
+   * read per turn spares ~500 per 100-product listing (estimated at ~1 % of its CPU, not
+   * measured: the in-process A/B was within its noise).
    */
   private clock(): number {
     if (this.turnStarted === 0) {
