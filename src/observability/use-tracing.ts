@@ -6,6 +6,7 @@ import { requestStateOf } from '../observability/request-state.js';
 import { whenAnswered } from './whole-answer.js';
 import { activeTracer, operationTraceOf, setOperationTrace } from '../observability/tracing.js';
 import { PublicCode } from '../errors/public-errors.js';
+import { endSlowFieldSpans, pathOf, slowCalls } from './slow-fields.js';
 
 export interface TracingOptions {
   /**
@@ -158,12 +159,6 @@ const attributesOf = (info: GraphQLResolveInfo) => ({
   'graphql.field.path': pathOf(info.path),
 });
 
-function pathOf(path: GraphQLResolveInfo['path'] | undefined): string {
-  const parts: (string | number)[] = [];
-  for (let p = path; p; p = p.prev) parts.push(p.key);
-  return parts.reverse().join('.');
-}
-
 /** A span around every call. */
 function everyCall(resolve: Resolver, name: string): Resolver {
   return (source, args, ctx, info) => {
@@ -176,106 +171,6 @@ function everyCall(resolve: Resolver, name: string): Resolver {
       (error) => endResolverSpan(span, error),
     );
   };
-}
-
-/**
- * Slow calls of one field in one operation: `Product.stock` waiting on its backend is slow for
- * every product of a list at once, so it gets one span (first start to last end, with the
- * count), not one per item.
- */
-interface SlowField {
-  start: number;
-  end: number;
-  calls: number;
-  failed: number;
-  /** The first slow call's path, e.g. `products.nodes.0.stock`. */
-  path: string;
-  type: string;
-  field: string;
-}
-
-/** An operation's slow fields, kept on its GraphQL context like its span. */
-const SLOW_FIELDS = Symbol('bff.slowFields');
-type WithSlowFields = { [SLOW_FIELDS]?: Map<string, SlowField> };
-
-/**
- * Records calls that took at least `minMs` under their operation's context; nothing else. A
- * resolver's promise is watched beside the executor, not wrapped: the executor still awaits the
- * resolver's own promise, so a field costs it no extra promise or tick. On the `deep` benchmark
- * query (~1,500 resolver calls, each waiting on a backend), traced, resolver spans cost +37–55 %
- * CPU per query over none when wrapped (a `.then` whose promise the executor awaited, as `settle`
- * does), +21–27 % and ~10 MB less RSS per worker watched (bench/node-flags.ts with
- * TRACE_RESOLVER_MS=-1 beside it, README "Memory").
- */
-function slowCalls(resolve: Resolver, name: string, minMs: number): Resolver {
-  const record = (ctx: unknown, info: GraphQLResolveInfo, started: number, error: unknown) => {
-    const end = performance.now();
-    if (end - started < minMs || typeof ctx !== 'object' || ctx === null) return;
-    const fields = ((ctx as WithSlowFields)[SLOW_FIELDS] ??= new Map());
-    const slow = fields.get(name);
-    if (slow) {
-      slow.start = Math.min(slow.start, started);
-      slow.end = Math.max(slow.end, end);
-      slow.calls++;
-      if (error !== undefined) slow.failed++;
-    } else {
-      fields.set(name, {
-        start: started,
-        end,
-        calls: 1,
-        failed: error === undefined ? 0 : 1,
-        path: pathOf(info.path),
-        type: info.parentType.name,
-        field: info.fieldName,
-      });
-    }
-  };
-  return (source, args, ctx, info) => {
-    const started = performance.now();
-    let result: unknown;
-    try {
-      result = resolve(source, args, ctx, info);
-    } catch (error) {
-      record(ctx, info, started, error ?? new Error('resolver threw a nullish value'));
-      throw error;
-    }
-    if (result && typeof (result as Promise<unknown>).then === 'function') {
-      // This branch handles the rejection, so it is never unhandled; the executor sees it on the resolver's own promise.
-      (result as Promise<unknown>).then(
-        () => record(ctx, info, started, undefined),
-        (error: unknown) => record(ctx, info, started, error ?? new Error('resolver rejected with a nullish value')),
-      );
-    } else record(ctx, info, started, undefined);
-    return result;
-  };
-}
-
-/** The operation's slow fields, as children of its span. */
-function endSlowFieldSpans(ctx: object, operation: Span): void {
-  const fields = (ctx as WithSlowFields)[SLOW_FIELDS];
-  const tracer = activeTracer();
-  if (!fields || !tracer) return;
-  // Not `delete`: that would turn the context into a slow dictionary-mode object.
-  (ctx as WithSlowFields)[SLOW_FIELDS] = undefined;
-  const parent = trace.setSpan(ROOT_CONTEXT, operation);
-  for (const [name, slow] of fields) {
-    const span = tracer.startSpan(
-      `resolve ${name}`,
-      {
-        startTime: slow.start,
-        attributes: {
-          'graphql.field.name': slow.field,
-          'graphql.field.type': slow.type,
-          'graphql.field.path': slow.path,
-          'bff.resolver.slow': true,
-          'bff.resolver.calls': slow.calls,
-        },
-      },
-      parent,
-    );
-    if (slow.failed > 0) span.setStatus({ code: SpanStatusCode.ERROR, message: `${slow.failed} of ${slow.calls} calls failed` });
-    span.end(slow.end);
-  }
 }
 
 function endResolverSpan(span: Span, error: unknown): void {
