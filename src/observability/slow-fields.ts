@@ -87,7 +87,8 @@ export function slowCalls(resolve: Resolver, name: string, minMs: number): Resol
     try {
       result = resolve(source, args, ctx, info);
     } catch (error) {
-      if (typeof ctx === 'object' && ctx !== null) runOf(ctx, name, info, started, minMs).record(performance.now(), error ?? new Error('resolver threw a nullish value'));
+      if (typeof ctx === 'object' && ctx !== null)
+        runOf(ctx, name, info, started, minMs).record(performance.now(), error ?? new Error('resolver threw a nullish value'));
       throw error;
     }
     if (typeof ctx !== 'object' || ctx === null) return result;

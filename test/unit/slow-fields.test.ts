@@ -26,11 +26,13 @@ const infoAt = (index: number, field = 'stock'): GraphQLResolveInfo =>
   }) as unknown as GraphQLResolveInfo;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const waitingResolver = (ms: number, fail = false) => async () => {
-  await sleep(ms);
-  if (fail) throw new Error('backend down');
-  return { available: 1 };
-};
+const waitingResolver =
+  (ms: number, fail = false) =>
+  async () => {
+    await sleep(ms);
+    if (fail) throw new Error('backend down');
+    return { available: 1 };
+  };
 /** The slow-field spans of an operation once it ends. */
 function endOperation(ctx: object) {
   const operation = activeTracer()!.startSpan('graphql');
